@@ -1,0 +1,219 @@
+"""``ChatClient`` / ``AsyncChatClient``: a ``ChatRequest`` in, a result or deltas out.
+
+The one entry point both framework adapters use. The shared base turns a request into a path,
+headers and a body (platform + dialect + model profile); the two drivers only do I/O through the
+transport. Models that only answer when streaming (QwQ, Qwen3 thinking on DashScope) are streamed
+under the hood for ``chat()`` and accumulated: the caller gets a whole answer either way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from .dialects import dashscope_native, openai_compat
+from .errors import MaaSError, StreamError, UnsupportedParameterError
+from .profiles import ModelProfile, get_profile
+from .providers import Platform, get_platform
+from .stream import StreamDecoder
+from .think_tags import split_think_tags
+from .transport import AsyncTransport, Transport
+from .types import ChatDelta, ChatRequest, ChatResult
+
+__all__ = ["AsyncChatClient", "ChatClient", "MissingCredentialsError"]
+
+
+class MissingCredentialsError(MaaSError, ValueError):
+    """No API key was given and none is set in the platform's environment variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    path: str
+    body: dict[str, Any]
+    headers: dict[str, str] | None
+    stream: bool
+    think_tags: bool | None
+
+
+class _BaseChatClient:
+    def __init__(
+        self,
+        platform: str | Platform,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        region: str | None = None,
+        workspace: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = 2,
+        default_headers: Mapping[str, str] | None = None,
+        profile_overrides: Mapping[str, Any] | None = None,
+        think_tags: bool | None = None,
+    ) -> None:
+        self.platform = get_platform(platform)
+        self.base_url = self.platform.resolve_base_url(base_url, region)
+        key = self.platform.resolve_api_key(api_key)
+        if not key and self.platform.requires_api_key:
+            env = " or ".join(self.platform.api_key_env)
+            raise MissingCredentialsError(
+                f"no API key for {self.platform.label}: pass api_key=... or set {env}")
+        self._profile_overrides = dict(profile_overrides or {})
+        self._think_tags = think_tags
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        if workspace:
+            headers["X-DashScope-WorkSpace"] = workspace  # PROTOCOLS.md A.2
+        headers.update(default_headers or {})
+        self._transport_kwargs: dict[str, Any] = {
+            "headers": headers, "timeout": timeout, "max_retries": max_retries,
+            "provider": self.platform.label, "secrets": (key,) if key else (),
+        }
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(platform={self.platform.name!r}, base_url={self.base_url!r})"
+
+    def profile(self, model: str) -> ModelProfile:
+        """Capability facts of ``model`` on this platform (with this client's overrides)."""
+        return get_profile(self.platform.name, model, self._profile_overrides)
+
+    def _call(self, request: ChatRequest) -> _Call:
+        profile = self.profile(request.model)
+        stream = request.stream or profile.stream_only or (
+            profile.thinking_stream_only and profile.thinking_on(request.enable_thinking))
+        if stream and (request.n or 1) > 1:
+            raise UnsupportedParameterError("n > 1 cannot be streamed; call without streaming")
+        if stream != request.stream:
+            request = dataclasses.replace(request, stream=stream)
+        think_tags = self._think_tags if self._think_tags is not None else (
+            True if profile.think_tags else None)
+        headers = dict(request.extra_headers or {})
+        if self.platform.dialect == "dashscope_native":
+            body = dashscope_native.build_body(request, self.platform, profile, self.base_url)
+            path = dashscope_native.chat_path(request, self.platform, profile)
+            if stream:
+                headers.update(dashscope_native.STREAM_HEADERS)
+        else:
+            body = openai_compat.build_body(request, self.platform, profile, self.base_url)
+            path = self.platform.chat_path
+        return _Call(path, body, headers or None, stream, think_tags)
+
+    def _decoder(self, call: _Call) -> StreamDecoder:
+        return StreamDecoder(self.platform.dialect, provider=self.platform.label,
+                             think_tags=call.think_tags)
+
+    def _parse(self, call: _Call, data: Any) -> ChatResult:
+        if self.platform.dialect == "dashscope_native":
+            result = dashscope_native.parse_result(data, self.platform.label)
+        else:
+            result = openai_compat.parse_result(data, self.platform.label)
+        return _split_result(result, call.think_tags)
+
+
+def _split_result(result: ChatResult, think_tags: bool | None) -> ChatResult:
+    """Apply the ``<think>`` splitter to whole messages (non-streaming answers)."""
+    if think_tags is False:
+        return result
+    choices = []
+    for choice in result.choices:
+        message = choice.message
+        if isinstance(message.content, str) and "think>" in message.content:
+            reasoning, content = split_think_tags(message.content, assume_open=bool(think_tags))
+            merged = (message.reasoning or "") + reasoning
+            message = dataclasses.replace(message, content=content, reasoning=merged or None)
+            choice = dataclasses.replace(choice, message=message)
+        choices.append(choice)
+    return dataclasses.replace(result, choices=tuple(choices))
+
+
+class ChatClient(_BaseChatClient):
+    """Synchronous client. ``http_client`` may be your own ``httpx.Client`` (left open)."""
+
+    def __init__(self, platform: str | Platform, *, http_client: httpx.Client | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(platform, **kwargs)
+        self.transport = Transport(self.base_url, http_client=http_client,
+                                   **self._transport_kwargs)
+
+    def close(self) -> None:
+        self.transport.close()
+
+    def chat(self, request: ChatRequest) -> ChatResult:
+        call = self._call(dataclasses.replace(request, stream=False))
+        if call.stream:
+            decoder = self._decoder(call)
+            for _ in self._deltas(call, decoder):
+                pass
+            return decoder.result()
+        data = self.transport.request_json("POST", call.path, json=call.body,
+                                           headers=call.headers)
+        return self._parse(call, data)
+
+    def stream(self, request: ChatRequest) -> Iterator[ChatDelta]:
+        call = self._call(dataclasses.replace(request, stream=True))
+        yield from self._deltas(call, self._decoder(call))
+
+    def _deltas(self, call: _Call, decoder: StreamDecoder) -> Iterator[ChatDelta]:
+        events = self.transport.stream_sse("POST", call.path, json=call.body,
+                                           headers=call.headers)
+        try:
+            for event in events:
+                delta = decoder.feed(event.event, event.data)
+                if delta is not None:
+                    yield delta
+            yield from decoder.finish()
+        except StreamError as error:
+            if error.partial is None:
+                decoder.fail(error)
+            raise
+        finally:
+            events.close()
+
+
+class AsyncChatClient(_BaseChatClient):
+    """Asynchronous client. ``http_client`` may be your own ``httpx.AsyncClient`` (left open)."""
+
+    def __init__(self, platform: str | Platform, *, http_client: httpx.AsyncClient | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(platform, **kwargs)
+        self.transport = AsyncTransport(self.base_url, http_client=http_client,
+                                        **self._transport_kwargs)
+
+    async def aclose(self) -> None:
+        await self.transport.aclose()
+
+    async def chat(self, request: ChatRequest) -> ChatResult:
+        call = self._call(dataclasses.replace(request, stream=False))
+        if call.stream:
+            decoder = self._decoder(call)
+            async for _ in self._deltas(call, decoder):
+                pass
+            return decoder.result()
+        data = await self.transport.request_json("POST", call.path, json=call.body,
+                                                 headers=call.headers)
+        return self._parse(call, data)
+
+    async def stream(self, request: ChatRequest) -> AsyncIterator[ChatDelta]:
+        call = self._call(dataclasses.replace(request, stream=True))
+        async for delta in self._deltas(call, self._decoder(call)):
+            yield delta
+
+    async def _deltas(self, call: _Call, decoder: StreamDecoder) -> AsyncIterator[ChatDelta]:
+        events = self.transport.stream_sse("POST", call.path, json=call.body,
+                                           headers=call.headers)
+        try:
+            async for event in events:
+                delta = decoder.feed(event.event, event.data)
+                if delta is not None:
+                    yield delta
+            for delta in decoder.finish():
+                yield delta
+        except StreamError as error:
+            if error.partial is None:
+                decoder.fail(error)
+            raise
+        finally:
+            await events.aclose()

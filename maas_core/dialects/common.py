@@ -1,0 +1,235 @@
+"""Pieces both dialects share: messages, sampling, tools, usage, reasoning passback."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any, NoReturn
+
+from ..accumulate import StreamAccumulator
+from ..errors import UnsupportedParameterError
+from ..profiles import ModelProfile
+from ..providers import Platform
+from ..types import (
+    ChatDelta,
+    ChatRequest,
+    Choice,
+    ForcedTool,
+    ImagePart,
+    Message,
+    ResponseFormat,
+    ToolCallDelta,
+    ToolSpec,
+    Usage,
+)
+
+EMPTY_ASSISTANT = Message(role="assistant")
+_SAMPLING = (
+    "temperature",
+    "max_tokens",
+    "top_p",
+    "top_k",
+    "n",
+    "seed",
+    "presence_penalty",
+    "frequency_penalty",
+)
+
+
+def unsupported(platform: Platform, parameter: str, why: str) -> NoReturn:
+    raise UnsupportedParameterError(f"{platform.label} does not accept {parameter}: {why}")
+
+
+def sampling(request: ChatRequest) -> dict[str, Any]:
+    fields = {k: getattr(request, k) for k in _SAMPLING if getattr(request, k) is not None}
+    if request.stop:
+        fields["stop"] = list(request.stop)
+    return fields
+
+
+def with_passback(
+    request: ChatRequest, profile: ModelProfile, thinking: bool
+) -> Iterator[tuple[Message, bool]]:
+    """Each message with whether its reasoning goes back on the wire (``ReasoningPassback``)."""
+    policy = request.reasoning_passback
+    last_user = max((i for i, m in enumerate(request.messages) if m.role == "user"), default=-1)
+    for i, message in enumerate(request.messages):
+        if message.role != "assistant" or not message.reasoning or policy == "never":
+            yield message, False
+        elif policy == "always":
+            yield message, True
+        else:  # auto: only the current tool loop, only where the platform needs it
+            yield (
+                message,
+                (
+                    profile.reasoning_passback
+                    and thinking
+                    and i > last_user
+                    and bool(message.tool_calls)
+                ),
+            )
+
+
+def wire_message(message: Message, keep_reasoning: bool) -> dict[str, Any]:
+    """An OpenAI-style message (also the DashScope native text endpoint's shape)."""
+    wire: dict[str, Any] = {"role": message.role, "content": _openai_content(message)}
+    if message.name:
+        wire["name"] = message.name
+    if message.tool_calls:
+        wire["tool_calls"] = [
+            {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
+            for c in message.tool_calls
+        ]
+    if message.tool_call_id is not None:
+        wire["tool_call_id"] = message.tool_call_id
+    if keep_reasoning:
+        wire["reasoning_content"] = message.reasoning
+    return wire
+
+
+def _openai_content(message: Message) -> Any:
+    if isinstance(message.content, str):
+        return message.content
+    parts: list[dict[str, Any]] = []
+    for part in message.content:
+        if isinstance(part, ImagePart):
+            image: dict[str, Any] = {"url": part.url}
+            if part.detail:
+                image["detail"] = part.detail
+            parts.append({"type": "image_url", "image_url": image})
+        else:
+            parts.append({"type": "text", "text": part.text})
+    return parts
+
+
+def wire_tool(tool: ToolSpec) -> dict[str, Any]:
+    function: dict[str, Any] = {
+        "name": tool.name,
+        "description": tool.description,
+        "parameters": dict(tool.parameters),
+    }
+    if tool.strict is not None:
+        function["strict"] = tool.strict
+    return {"type": "function", "function": function}
+
+
+def tool_choice(
+    request: ChatRequest, platform: Platform, profile: ModelProfile, thinking: bool
+) -> Any:
+    """The wire ``tool_choice`` the platform and model accept, or a clear error."""
+    choice = request.tool_choice
+    if choice is None or choice in ("auto", "none"):
+        return choice
+    if not profile.forced_tool_choice:
+        unsupported(
+            platform,
+            f"a forced tool_choice for {request.model}",
+            "the model only takes 'auto' or 'none'",
+        )
+    if thinking and not profile.forced_tool_choice_with_thinking:
+        unsupported(
+            platform,
+            f"a forced tool_choice for {request.model} while thinking",
+            "thinking models take only 'auto' or 'none'; pass enable_thinking=False "
+            "to force a tool",
+        )
+    if isinstance(choice, ForcedTool):
+        return _named(choice.name)
+    if not platform.native_tool_choice:
+        return "required"
+    if len(request.tools) == 1:  # no "required" here: naming the only tool means the same
+        return _named(request.tools[0].name)
+    unsupported(
+        platform,
+        'tool_choice="required" with several tools',
+        "it can only force one named tool; name one or bind a single tool",
+    )
+
+
+def _named(name: str) -> dict[str, Any]:
+    return {"type": "function", "function": {"name": name}}
+
+
+def wire_response_format(fmt: ResponseFormat) -> dict[str, Any]:
+    if fmt.type == "json_object":
+        return {"type": "json_object"}
+    schema: dict[str, Any] = {"name": fmt.name, "schema": dict(fmt.schema or {})}
+    if fmt.strict is not None:
+        schema["strict"] = fmt.strict
+    return {"type": "json_schema", "json_schema": schema}
+
+
+def check_accepted(body: Mapping[str, Any], platform: Platform) -> None:
+    if platform.accepted_fields is None:
+        return
+    extra = sorted(set(body) - platform.accepted_fields)
+    if extra:
+        unsupported(platform, ", ".join(extra), "it rejects unknown body fields with HTTP 400")
+
+
+def deep_merge(target: dict[str, Any], extra: Mapping[str, Any]) -> None:
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(target.get(key), dict):
+            deep_merge(target[key], value)
+        else:
+            target[key] = value
+
+
+def openai_usage(raw: Mapping[str, Any]) -> Usage:
+    """OpenAI / vLLM / DashScope-compatible / DeepSeek usage (B.3, E.2, F5)."""
+    prompt = raw.get("prompt_tokens") or 0
+    completion = raw.get("completion_tokens") or 0
+    details = raw.get("completion_tokens_details") or {}
+    prompt_details = raw.get("prompt_tokens_details") or {}
+    cached = prompt_details.get("cached_tokens")
+    if cached is None:
+        cached = raw.get("prompt_cache_hit_tokens", raw.get("cached_tokens"))
+    return Usage(
+        input_tokens=prompt,
+        output_tokens=completion,
+        total_tokens=raw.get("total_tokens") or prompt + completion,
+        reasoning_tokens=details.get("reasoning_tokens", raw.get("reasoning_tokens")),
+        cached_tokens=cached,
+        raw=raw,
+    )
+
+
+def text_of(content: Any) -> str:
+    """Content as text: a string, ``null``, or a list of text parts (multimodal answers)."""
+    if isinstance(content, str):
+        return content
+    if not content:
+        return ""
+    if isinstance(content, list):
+        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return str(content)
+
+
+def arguments_text(arguments: Any) -> str:
+    """Tool-call arguments as JSON text; some servers send an object instead of a string."""
+    if arguments is None:
+        return ""
+    return arguments if isinstance(arguments, str) else json.dumps(arguments, ensure_ascii=False)
+
+
+def tool_fragments(raw: Any) -> list[ToolCallDelta]:
+    """Tool-call fragments of a delta or message; the index falls back to the position."""
+    fragments = []
+    for position, call in enumerate(raw):
+        function = call.get("function") or {}
+        fragment = ToolCallDelta(
+            index=call.get("index", position),
+            id=call.get("id") or None,
+            name=function.get("name") or None,
+            arguments=arguments_text(function.get("arguments")),
+        )
+        if fragment.id or fragment.name or fragment.arguments:  # qwen-max empty fragment (B.4)
+            fragments.append(fragment)
+    return fragments
+
+
+def choice_from_delta(delta: ChatDelta) -> Choice:
+    """A whole message read as one delta: the same merging rules as a stream."""
+    accumulator = StreamAccumulator()
+    accumulator.feed(delta)
+    return Choice(accumulator.message(), delta.finish_reason)

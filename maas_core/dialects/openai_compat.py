@@ -1,0 +1,131 @@
+"""The OpenAI / vLLM wire: Huawei MaaS, DashScope compatible mode, any vLLM server.
+
+Input flow: ``ChatRequest`` -> ``build_body`` (messages, sampling, tools, thinking switch of the
+platform, fields the platform accepts). Output flow: chunk or response JSON -> ``parse_chunk`` /
+``parse_result`` -> ``ChatDelta`` (one helper reads a streamed ``delta`` and a full ``message``).
+
+Quirks read here (PROTOCOLS.md B.3, B.4, E.1, E.2, E.4, F5): ``reasoning_content`` (old vLLM,
+DashScope, MaaS) and ``reasoning`` (vLLM >= 0.16) — both may come with the same text and are never
+appended twice; reasoning and content in one delta; content and ``finish_reason`` in one chunk;
+missing keys and ``null`` alike; empty tool-call fragments; error objects inside a 200 stream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import error_from_payload
+from ..profiles import ModelProfile
+from ..providers import Platform
+from ..types import ChatDelta, ChatRequest, ChatResult, Choice
+from . import common
+
+__all__ = ["build_body", "parse_chunk", "parse_result"]
+
+
+def build_body(
+    request: ChatRequest, platform: Platform, profile: ModelProfile, base_url: str
+) -> dict[str, Any]:
+    thinking = profile.thinking_on(request.enable_thinking)
+    body: dict[str, Any] = {
+        "model": request.model,
+        "messages": [
+            common.wire_message(m, keep)
+            for m, keep in common.with_passback(request, profile, thinking)
+        ],
+    }
+    body.update(common.sampling(request))
+    if request.tools:
+        body["tools"] = [common.wire_tool(t) for t in request.tools]
+        choice = common.tool_choice(request, platform, profile, thinking)
+        if choice is not None:
+            body["tool_choice"] = choice
+        if request.parallel_tool_calls is not None:
+            body["parallel_tool_calls"] = request.parallel_tool_calls
+    if request.response_format is not None:
+        body["response_format"] = common.wire_response_format(request.response_format)
+    body.update(_thinking_fields(request, platform, base_url, profile))
+    if request.stream:
+        body["stream"] = True
+        body["stream_options"] = {"include_usage": request.include_usage}
+    common.check_accepted(body, platform)
+    if request.extra_body:
+        common.deep_merge(body, request.extra_body)
+    return body
+
+
+def _thinking_fields(
+    request: ChatRequest, platform: Platform, base_url: str, profile: ModelProfile
+) -> dict[str, Any]:
+    on = request.enable_thinking
+    if on is None and request.thinking_budget is None:
+        return {}
+    if platform.thinking_style == "top_level":  # DashScope compatible mode (B.2)
+        fields: dict[str, Any] = {} if on is None else {"enable_thinking": on}
+        if request.thinking_budget is not None:
+            fields["thinking_budget"] = request.thinking_budget
+        return fields
+    if request.thinking_budget is not None:
+        common.unsupported(platform, "thinking_budget", "it has no thinking budget")
+    if on is None:
+        return {}
+    if platform.name == "maas" and base_url.rstrip("/").endswith("/v2"):  # D.2 V2 switch
+        return {"thinking": {"type": "enabled" if on else "disabled"}}
+    keys = (
+        ("thinking", "enable_thinking")
+        if profile.thinking_key == "both"
+        else (profile.thinking_key,)
+    )
+    return {"chat_template_kwargs": dict.fromkeys(keys, on)}
+
+
+def parse_chunk(data: Mapping[str, Any], provider: str | None = None) -> ChatDelta:
+    """One ``chat.completion.chunk`` (or an error object sent inside the stream)."""
+    if "error" in data or data.get("object") == "error":
+        raise error_from_payload(data, provider=provider, in_stream=True)
+    usage = data.get("usage")
+    delta = ChatDelta(
+        usage=common.openai_usage(usage) if usage else None,
+        model=data.get("model"),
+        id=data.get("id"),
+    )
+    for choice in data.get("choices") or ():
+        if choice.get("index", 0) == 0:
+            return _from_message(choice.get("delta") or {}, choice.get("finish_reason"), delta)
+    return delta
+
+
+def parse_result(data: Mapping[str, Any], provider: str | None = None) -> ChatResult:
+    """A non-streaming ``chat.completion``; every choice goes through the delta reader."""
+    if "error" in data or data.get("object") == "error" or "choices" not in data:
+        raise error_from_payload(data, status=200, provider=provider)
+    usage = data.get("usage")
+    choices = tuple(
+        common.choice_from_delta(_from_message(c.get("message") or {}, c.get("finish_reason")))
+        for c in sorted(data["choices"], key=lambda c: c.get("index", 0))
+    )
+    return ChatResult(
+        choices=choices or (Choice(common.EMPTY_ASSISTANT, None),),
+        usage=common.openai_usage(usage) if usage else None,
+        model=data.get("model"),
+        id=data.get("id"),
+    )
+
+
+def _from_message(
+    msg: Mapping[str, Any], finish_reason: Any, base: ChatDelta | None = None
+) -> ChatDelta:
+    # Both names may carry the same text (vLLM 0.11.1-0.15): take one, never both (E.1).
+    reasoning = msg.get("reasoning_content") or msg.get("reasoning") or ""
+    raw_calls = msg.get("tool_calls")
+    calls = tuple(common.tool_fragments(raw_calls)) if raw_calls else ()
+    return ChatDelta(
+        content=common.text_of(msg.get("content")),
+        reasoning=reasoning if isinstance(reasoning, str) else "",
+        tool_calls=calls,
+        finish_reason=finish_reason or None,
+        usage=base.usage if base else None,
+        model=base.model if base else None,
+        id=base.id if base else None,
+    )

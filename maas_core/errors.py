@@ -1,0 +1,426 @@
+"""One error hierarchy for every platform, and the one place wire error bodies are mapped to it.
+
+```
+MaaSError
+├── APIStatusError            the platform answered with an error (status, code, request_id)
+│   ├── BadRequestError       400 / 422: invalid parameters
+│   ├── AuthenticationError   401, bad or missing key (also ModelArts.81002 sent as 400)
+│   ├── PermissionDeniedError 403
+│   ├── NotFoundError         404: unknown model, deployment, path
+│   ├── ConflictError         409
+│   ├── RateLimitError        429 and throttling codes (``retry_after``)
+│   ├── ContentFilterError    content moderation (DataInspectionFailed, ModelArts.81011)
+│   └── ServerError           5xx
+├── APIConnectionError        no answer: refused, reset, DNS
+│   └── APITimeoutError
+├── StreamError               truncated stream, malformed event, or an error frame inside a stream
+└── UnsupportedParameterError a parameter the platform or model cannot take (raised before sending)
+```
+
+An error frame inside a 200 stream raises the class of its code that *also* derives from
+``StreamError`` (``except RateLimitError`` and ``except StreamError`` both catch it).
+
+Body shapes understood (PROTOCOLS.md A.7, B.5, D.4, E.4): DashScope flat ``{code, message,
+request_id}``; OpenAI nested ``{"error": {...}}``; vLLM flat ``{"object": "error", ...}``;
+ModelArts / Fabric / APIG ``{error_code, error_msg}``; FastAPI ``{"detail": ...}``; SSE-framed
+``event:error`` text (also inside a 4xx labelled JSON); HTML pages from gateways.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "ContentFilterError",
+    "MaaSError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ServerError",
+    "StreamError",
+    "UnsupportedParameterError",
+    "error_from_body",
+    "error_from_payload",
+    "redact",
+]
+
+
+class MaaSError(Exception):
+    """Base class of every error raised by maas_core."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class StreamError(MaaSError):
+    """A stream that was cut short, carried an undecodable event, or an error frame.
+
+    ``partial`` holds what arrived before the failure (a ``ChatResult``), so nothing is lost.
+    """
+
+    partial: Any = None
+
+
+class UnsupportedParameterError(MaaSError, ValueError):
+    """A request the platform or model would reject; caught before anything is sent."""
+
+
+class APIConnectionError(MaaSError):
+    """The platform could not be reached, or the connection broke before an answer."""
+
+    hint = "check the base URL and your network; the request is retried automatically"
+
+
+class APITimeoutError(APIConnectionError):
+    hint = "raise `timeout`, or stream long generations"
+
+
+class APIStatusError(MaaSError):
+    """The platform answered with an error status or an error body."""
+
+    hint = ""
+    default_status = 400
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        request_id: str | None = None,
+        provider: str | None = None,
+        body: Any = None,
+    ) -> None:
+        self.status = status if status is not None else self.default_status
+        self.code = code
+        self.request_id = request_id
+        self.provider = provider
+        self.body = body
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        where = f"[{self.provider}] " if self.provider else ""
+        code = f" {self.code}" if self.code else ""
+        rid = f" (request_id={self.request_id})" if self.request_id else ""
+        hint = f" - {self.hint}" if self.hint else ""
+        return f"{where}HTTP {self.status}{code}: {self.message}{rid}{hint}"
+
+    @property
+    def retryable(self) -> bool:
+        return False
+
+
+class BadRequestError(APIStatusError):
+    hint = "fix the request parameters named in the message"
+
+
+class AuthenticationError(APIStatusError):
+    default_status = 401
+    hint = "check the API key (MAAS_API_KEY / DASHSCOPE_API_KEY) and that it belongs to this region"
+
+
+class PermissionDeniedError(APIStatusError):
+    default_status = 403
+    hint = "the key may not use this model or workspace; enable the service or use its own key"
+
+
+class NotFoundError(APIStatusError):
+    default_status = 404
+    hint = "check the model name (case-sensitive) and the base URL; `maas-models` lists names"
+
+
+class ConflictError(APIStatusError):
+    default_status = 409
+
+
+class RateLimitError(APIStatusError):
+    default_status = 429
+    hint = "slow down or raise the quota; retried automatically with backoff"
+    _NOT_RETRYABLE = frozenset(
+        {
+            "insufficient_quota",
+            "CommodityNotPurchased",
+            "PrepaidBillOverdue",
+            "PostpaidBillOverdue",
+            "AllocationQuota.FreeTierOnly",
+        }
+    )
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.retry_after = retry_after
+
+    @property
+    def retryable(self) -> bool:
+        return self.code not in self._NOT_RETRYABLE
+
+
+class ContentFilterError(APIStatusError):
+    hint = "the platform's content moderation refused the input or output"
+
+
+class ServerError(APIStatusError):
+    default_status = 500
+    hint = "a platform-side failure; retried automatically"
+
+    @property
+    def retryable(self) -> bool:
+        return True
+
+
+# Codes first (they are more precise than statuses: ModelArts.81002 is a 400 about auth,
+# Throttling arrives inside 200 streams), then statuses. PROTOCOLS.md A.7, B.5, D.4, G.3.
+_CODE_PREFIXES: tuple[tuple[str, type[APIStatusError]], ...] = (
+    ("Throttling", RateLimitError),
+    ("InternalError", ServerError),
+    ("AccessDenied", PermissionDeniedError),
+)
+_CODES: dict[str, type[APIStatusError]] = {
+    **dict.fromkeys(
+        [
+            "InvalidApiKey",
+            "invalid_api_key",
+            "NOT AUTHORIZED",
+            "ModelArts.81002",
+            "ModelArts.81003",
+            "ModelArts.81015",
+            "ModelArts.4905",
+            "APIG.0301",
+        ],
+        AuthenticationError,
+    ),
+    **dict.fromkeys(
+        [
+            "limit_requests",
+            "limit_burst_rate",
+            "insufficient_quota",
+            "LimitRequests",
+            "ModelArts.81101",
+            "ModelArts.81103",
+            "APIG.0308",
+            "CommodityNotPurchased",
+            "PrepaidBillOverdue",
+            "PostpaidBillOverdue",
+        ],
+        RateLimitError,
+    ),
+    **dict.fromkeys(
+        [
+            "DataInspectionFailed",
+            "data_inspection_failed",
+            "InvalidParameter.DataInspection",
+            "ModelArts.81011",
+            "FaqRuleBlocked",
+            "CustomRoleBlocked",
+            "IPInfringementSuspect",
+        ],
+        ContentFilterError,
+    ),
+    **dict.fromkeys(
+        [
+            "ModelNotFound",
+            "model_not_found",
+            "model_not_supported",
+            "WorkSpaceNotFound",
+            "NotFound",
+            "ModelArts.81009",
+            "APIG.0101",
+        ],
+        NotFoundError,
+    ),
+    **dict.fromkeys(
+        [
+            "Model.AccessDenied",
+            "App.AccessDenied",
+            "Workspace.AccessDenied",
+            "AllocationQuota.FreeTierOnly",
+            "ModelArts.81004",
+            "ModelArts.81006",
+            "ModelArts.81014",
+        ],
+        PermissionDeniedError,
+    ),
+    **dict.fromkeys(
+        [
+            "internal_error",
+            "SystemError",
+            "ModelServiceFailed",
+            "RequestTimeOut",
+            "ModelServingError",
+            "ModelUnavailable",
+            "APIG.0203",
+        ],
+        ServerError,
+    ),
+    "Conflict": ConflictError,
+}
+_STATUSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: BadRequestError,
+    429: RateLimitError,
+}
+
+
+def _class_for(status: int | None, code: str | None) -> type[APIStatusError]:
+    if code:
+        if code in _CODES:
+            return _CODES[code]
+        for prefix, cls in _CODE_PREFIXES:
+            if code.startswith(prefix):
+                return cls
+    if status is None:
+        return BadRequestError
+    if status >= 500:
+        return ServerError
+    return _STATUSES.get(status, APIStatusError)
+
+
+_IN_STREAM: dict[type[APIStatusError], type[APIStatusError]] = {}
+
+
+def _in_stream(cls: type[APIStatusError]) -> type[APIStatusError]:
+    """The variant of ``cls`` that is also a ``StreamError`` (error frames inside a stream)."""
+    if cls not in _IN_STREAM:
+        _IN_STREAM[cls] = type(cls.__name__, (cls, StreamError), {"__module__": __name__})
+    return _IN_STREAM[cls]
+
+
+_SSE_STATUS = re.compile(r"^:HTTP_STATUS/(\d{3})", re.MULTILINE)
+_SSE_DATA = re.compile(r"^data:(.*)$", re.MULTILINE)
+_HTML_TITLE = re.compile(r"<title>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _fields(payload: Mapping[str, Any]) -> tuple[str | None, str, str | None, int | None]:
+    """(code, message, request_id, status-in-body) of any JSON error shape we know."""
+    request_id = payload.get("request_id") or payload.get("requestId")
+    inner = payload.get("error")
+    if isinstance(inner, Mapping):  # OpenAI / vLLM >= 0.10.1 / DashScope compatible mode
+        code = inner.get("code") or inner.get("type")
+        status = code if isinstance(code, int) else None
+        return _str(code), str(inner.get("message") or ""), _str(request_id), status
+    if "error_code" in payload:  # ModelArts, APIG, Fabric
+        message = payload.get("error_msg") or payload.get("error_message") or ""
+        if payload.get("solution_msg"):
+            message = f"{message} (solution: {payload['solution_msg']})"
+        return _str(payload["error_code"]), str(message), _str(request_id), None
+    if "detail" in payload and "message" not in payload:  # FastAPI
+        return None, str(payload["detail"]), _str(request_id), None
+    code = payload.get("code") or payload.get("type")  # DashScope flat, vLLM <= 0.10.0 flat
+    status = code if isinstance(code, int) else None
+    message = payload.get("message") or payload.get("msg") or ""
+    return _str(code), str(message), _str(request_id), status
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+def error_from_payload(
+    payload: Mapping[str, Any],
+    *,
+    status: int | None = None,
+    provider: str | None = None,
+    retry_after: float | None = None,
+    in_stream: bool = False,
+) -> APIStatusError:
+    """Map a decoded JSON error body (any shape) to a typed error."""
+    code, message, request_id, body_status = _fields(payload)
+    if status is None or (in_stream and body_status):
+        status = body_status or status
+    cls = _class_for(status, code)
+    if in_stream:
+        cls = _in_stream(cls)
+    kw: dict[str, Any] = {
+        "status": status,
+        "code": code,
+        "request_id": request_id,
+        "provider": provider,
+        "body": dict(payload),
+    }
+    if issubclass(cls, RateLimitError):
+        kw["retry_after"] = retry_after
+    return cls(message or "(no message in the error body)", **kw)
+
+
+def error_from_body(
+    status: int,
+    text: str,
+    *,
+    provider: str | None = None,
+    request_id: str | None = None,
+    retry_after: float | None = None,
+) -> APIStatusError:
+    """Map an HTTP error response body (JSON, SSE-framed, HTML or plain text) to a typed error."""
+    payload = _json_object(text)
+    if payload is None:
+        payload = _sse_error_payload(text)
+    if payload is not None:
+        error = error_from_payload(
+            payload, status=status, provider=provider, retry_after=retry_after
+        )
+        if error.request_id is None:
+            error.request_id = request_id
+        return error
+    cls = _class_for(status, None)
+    message = _describe_text(status, text)
+    kw: dict[str, Any] = {
+        "status": status,
+        "request_id": request_id,
+        "provider": provider,
+        "body": text[:2000],
+    }
+    if issubclass(cls, RateLimitError):
+        kw["retry_after"] = retry_after
+    return cls(message, **kw)
+
+
+def _json_object(text: str) -> dict[str, Any] | None:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _sse_error_payload(text: str) -> dict[str, Any] | None:
+    """The JSON of the first ``data:`` line of an SSE-framed error body (PROTOCOLS.md A.7 #3)."""
+    match = _SSE_DATA.search(text)
+    return _json_object(match.group(1).strip()) if match else None
+
+
+def _describe_text(status: int, text: str) -> str:
+    title = _HTML_TITLE.search(text)
+    if title:
+        return f"gateway returned an HTML page: {title.group(1).strip()!r}"
+    plain = " ".join(_TAGS.sub(" ", text).split())
+    return plain[:300] if plain else f"empty response body with HTTP {status}"
+
+
+def sse_frame_status(text: str) -> int | None:
+    """The status in a ``:HTTP_STATUS/NNN`` comment line, if any."""
+    match = _SSE_STATUS.search(text)
+    return int(match.group(1)) if match else None
+
+
+def redact(text: str, secrets: tuple[str, ...]) -> str:
+    """``text`` with every secret replaced: platforms sometimes echo part of a bad key."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text

@@ -1,0 +1,102 @@
+"""``StreamDecoder``: SSE events of one answer in, clean ``ChatDelta``s out. Pure, no I/O.
+
+Per event: JSON decoding (a malformed event raises ``StreamError`` naming it), the dialect's
+parser, the ``<think>`` splitter for deployments without a reasoning parser, and the
+accumulator. At the end, ``finish()`` checks that the answer is complete: an OpenAI-style stream
+must end with ``[DONE]`` or a finish reason, a DashScope native stream (which has no ``[DONE]``,
+PROTOCOLS.md A.5) with a finish reason. A cut stream raises ``StreamError`` carrying the partial
+answer, never a silently short one.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .accumulate import StreamAccumulator
+from .dialects import dashscope_native, openai_compat
+from .errors import StreamError, error_from_payload
+from .think_tags import ThinkTagSplitter
+from .types import ChatDelta, ChatResult
+
+__all__ = ["StreamDecoder"]
+
+_DONE = "[DONE]"
+
+
+class StreamDecoder:
+    def __init__(self, dialect: str, *, provider: str | None = None,
+                 think_tags: bool | None = None) -> None:
+        self._native = dialect == "dashscope_native"
+        self._provider = provider
+        self._splitter = None if think_tags is False else ThinkTagSplitter(
+            assume_open=bool(think_tags))
+        self.accumulator = StreamAccumulator()
+        self.events = 0
+        self.done = False
+
+    def feed(self, event: str, data: str) -> ChatDelta | None:
+        """One SSE event (its ``event:`` field and ``data``); the delta to hand out, if any."""
+        self.events += 1
+        if self.done:
+            return None
+        if data == _DONE:
+            self.done = True
+            return None
+        try:
+            payload = json.loads(data)
+        except ValueError:
+            raise self._error(f"malformed JSON in event #{self.events} "
+                              f"(event {event!r}): {data[:200]!r}") from None
+        if not isinstance(payload, dict):
+            raise self._error(f"event #{self.events} is not a JSON object: {data[:200]!r}")
+        if event == "error":  # also on compatible-mode streams (PROTOCOLS.md B.5)
+            raise error_from_payload(payload, provider=self._provider, in_stream=True)
+        if self._native:
+            delta = dashscope_native.parse_event(event, payload, self._provider)
+        else:
+            delta = openai_compat.parse_chunk(payload, self._provider)
+        if delta.content and self._splitter is not None:
+            delta = self._split(delta)
+        return self.accumulator.feed(delta)
+
+    def finish(self) -> list[ChatDelta]:
+        """The deltas that close the stream (held-back text, then usage and finish reason)."""
+        out = []
+        if self._splitter is not None:
+            reasoning, content = self._splitter.flush()
+            if reasoning or content:
+                held = self.accumulator.feed(ChatDelta(content=content, reasoning=reasoning))
+                if held is not None:
+                    out.append(held)
+        finished = self.accumulator.finish_reason is not None or (self.done and not self._native)
+        if not finished:
+            raise self._error(
+                f"the stream ended after {self.events} events without "
+                f"{'a finish reason' if self._native else '[DONE] or a finish reason'}: "
+                "the connection was cut and the answer is incomplete"
+            )
+        out.append(self.accumulator.finish())
+        return out
+
+    def result(self) -> ChatResult:
+        return self.accumulator.result()
+
+    def fail(self, error: StreamError) -> StreamError:
+        """Attach what arrived so far to ``error``."""
+        error.partial = self.accumulator.result()
+        return error
+
+    def _error(self, message: str) -> StreamError:
+        prefix = f"[{self._provider}] " if self._provider else ""
+        return self.fail(StreamError(prefix + message))
+
+    def _split(self, delta: ChatDelta) -> ChatDelta:
+        assert self._splitter is not None
+        if self._splitter.passthrough:
+            self._splitter = None
+            return delta
+        reasoning, content = self._splitter.feed(delta.content)
+        return ChatDelta(content=content, reasoning=delta.reasoning + reasoning,
+                         tool_calls=delta.tool_calls, usage=delta.usage,
+                         finish_reason=delta.finish_reason, model=delta.model, id=delta.id,
+                         request_id=delta.request_id)
