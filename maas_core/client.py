@@ -33,6 +33,7 @@ class MissingCredentialsError(MaaSError, ValueError):
 
 @dataclass(frozen=True, slots=True)
 class _Call:
+    model: str
     path: str
     body: dict[str, Any]
     headers: dict[str, str] | None
@@ -99,17 +100,19 @@ class _BaseChatClient:
         else:
             body = openai_compat.build_body(request, self.platform, profile, self.base_url)
             path = self.platform.chat_path
-        return _Call(path, body, headers or None, stream, think_tags)
+        return _Call(request.model, path, body, headers or None, stream, think_tags)
 
     def _decoder(self, call: _Call) -> StreamDecoder:
         return StreamDecoder(self.platform.dialect, provider=self.platform.label,
-                             think_tags=call.think_tags)
+                             think_tags=call.think_tags, model=call.model)
 
     def _parse(self, call: _Call, data: Any) -> ChatResult:
         if self.platform.dialect == "dashscope_native":
             result = dashscope_native.parse_result(data, self.platform.label)
         else:
             result = openai_compat.parse_result(data, self.platform.label)
+        if result.model is None:  # DashScope native never names the model (A.4)
+            result = dataclasses.replace(result, model=call.model)
         return _split_result(result, call.think_tags)
 
 
@@ -140,6 +143,12 @@ class ChatClient(_BaseChatClient):
 
     def close(self) -> None:
         self.transport.close()
+
+    def __enter__(self) -> ChatClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def chat(self, request: ChatRequest) -> ChatResult:
         call = self._call(dataclasses.replace(request, stream=False))
@@ -184,6 +193,12 @@ class AsyncChatClient(_BaseChatClient):
 
     async def aclose(self) -> None:
         await self.transport.aclose()
+
+    async def __aenter__(self) -> AsyncChatClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
 
     async def chat(self, request: ChatRequest) -> ChatResult:
         call = self._call(dataclasses.replace(request, stream=False))

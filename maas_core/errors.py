@@ -100,8 +100,11 @@ class APIStatusError(MaaSError):
         request_id: str | None = None,
         provider: str | None = None,
         body: Any = None,
+        retry_after: float | None = None,
     ) -> None:
         self.status = status if status is not None else self.default_status
+        self.retry_after = retry_after
+        """Seconds the platform asked us to wait (``Retry-After``), if it did."""
         self.code = code
         self.request_id = request_id
         self.provider = provider
@@ -156,10 +159,6 @@ class RateLimitError(APIStatusError):
             "AllocationQuota.FreeTierOnly",
         }
     )
-
-    def __init__(self, message: str, *, retry_after: float | None = None, **kw: Any) -> None:
-        super().__init__(message, **kw)
-        self.retry_after = retry_after
 
     @property
     def retryable(self) -> bool:

@@ -25,19 +25,20 @@ _DONE = "[DONE]"
 
 class StreamDecoder:
     def __init__(self, dialect: str, *, provider: str | None = None,
-                 think_tags: bool | None = None) -> None:
+                 think_tags: bool | None = None, model: str | None = None) -> None:
         self._native = dialect == "dashscope_native"
         self._provider = provider
         self._splitter = None if think_tags is False else ThinkTagSplitter(
             assume_open=bool(think_tags))
         self.accumulator = StreamAccumulator()
+        self._model = model  # the requested name, for wires that never say (DashScope native)
         self.events = 0
         self.done = False
 
     def feed(self, event: str, data: str) -> ChatDelta | None:
         """One SSE event (its ``event:`` field and ``data``); the delta to hand out, if any."""
         self.events += 1
-        if self.done:
+        if self.done or not data:  # an event without data is a keep-alive, not an answer
             return None
         if data == _DONE:
             self.done = True
@@ -75,10 +76,14 @@ class StreamDecoder:
                 f"{'a finish reason' if self._native else '[DONE] or a finish reason'}: "
                 "the connection was cut and the answer is incomplete"
             )
+        if self.accumulator.model is None:
+            self.accumulator.model = self._model
         out.append(self.accumulator.finish())
         return out
 
     def result(self) -> ChatResult:
+        if self.accumulator.model is None:
+            self.accumulator.model = self._model
         return self.accumulator.result()
 
     def fail(self, error: StreamError) -> StreamError:

@@ -20,18 +20,18 @@ from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, 
 from typing import Any
 
 import httpx
-from httpx_sse import EventSource, ServerSentEvent
+from httpx_sse import ServerSentEvent
 
 from .errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
     MaaSError,
-    RateLimitError,
     StreamError,
     error_from_body,
     redact,
 )
+from .sse import aiter_events, iter_events
 
 __all__ = ["DEFAULT_TIMEOUT", "AsyncTransport", "Transport"]
 
@@ -129,7 +129,7 @@ class _BaseTransport:
         """Seconds to wait before the next attempt, or ``None`` to raise ``error``."""
         if attempt >= self.max_retries or not _retryable(error):
             return None
-        if isinstance(error, RateLimitError) and error.retry_after is not None:
+        if isinstance(error, APIStatusError) and error.retry_after is not None:
             return min(error.retry_after, _MAX_RETRY_AFTER)
         backoff = min(self._retry_base_delay * 2**attempt, self._retry_max_delay)
         delay: float = backoff * random.uniform(0.75, 1.25)
@@ -244,7 +244,7 @@ class Transport(_BaseTransport):
 
     def _events(self, response: httpx.Response) -> Iterator[ServerSentEvent]:
         count = 0
-        iterator = EventSource(response).iter_sse()
+        iterator = iter_events(response)
         while True:
             try:
                 event = next(iterator)
@@ -322,16 +322,13 @@ class AsyncTransport(_BaseTransport):
 
     async def _events(self, response: httpx.Response) -> AsyncIterator[ServerSentEvent]:
         count = 0
-        iterator = EventSource(response).aiter_sse()
-        try:
-            while True:
-                try:
-                    event = await iterator.__anext__()
-                except StopAsyncIteration:
-                    return
-                except httpx.HTTPError as exc:
-                    raise self._stream_cut(exc, count) from exc
-                count += 1
-                yield event
-        finally:
-            await iterator.aclose()
+        iterator = aiter_events(response)
+        while True:
+            try:
+                event = await anext(iterator)
+            except StopAsyncIteration:
+                return
+            except httpx.HTTPError as exc:
+                raise self._stream_cut(exc, count) from exc
+            count += 1
+            yield event
