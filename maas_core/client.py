@@ -62,7 +62,8 @@ class _BaseChatClient:
         if not key and self.platform.requires_api_key:
             env = " or ".join(self.platform.api_key_env)
             raise MissingCredentialsError(
-                f"no API key for {self.platform.label}: pass api_key=... or set {env}")
+                f"no API key for {self.platform.label}: pass api_key=... or set {env}"
+            )
         self._profile_overrides = dict(profile_overrides or {})
         self._think_tags = think_tags
         headers = {"Authorization": f"Bearer {key}"} if key else {}
@@ -70,8 +71,11 @@ class _BaseChatClient:
             headers["X-DashScope-WorkSpace"] = workspace  # PROTOCOLS.md A.2
         headers.update(default_headers or {})
         self._transport_kwargs: dict[str, Any] = {
-            "headers": headers, "timeout": timeout, "max_retries": max_retries,
-            "provider": self.platform.label, "secrets": (key,) if key else (),
+            "headers": headers,
+            "timeout": timeout,
+            "max_retries": max_retries,
+            "provider": self.platform.label,
+            "secrets": (key,) if key else (),
         }
 
     def __repr__(self) -> str:
@@ -83,14 +87,20 @@ class _BaseChatClient:
 
     def _call(self, request: ChatRequest) -> _Call:
         profile = self.profile(request.model)
-        stream = request.stream or profile.stream_only or (
-            profile.thinking_stream_only and profile.thinking_on(request.enable_thinking))
+        stream = (
+            request.stream
+            or profile.stream_only
+            or (profile.thinking_stream_only and profile.thinking_on(request.enable_thinking))
+        )
         if stream and (request.n or 1) > 1:
             raise UnsupportedParameterError("n > 1 cannot be streamed; call without streaming")
         if stream != request.stream:
             request = dataclasses.replace(request, stream=stream)
-        think_tags = self._think_tags if self._think_tags is not None else (
-            True if profile.think_tags else None)
+        think_tags = (
+            self._think_tags
+            if self._think_tags is not None
+            else (True if profile.think_tags else None)
+        )
         headers = dict(request.extra_headers or {})
         if self.platform.dialect == "dashscope_native":
             body = dashscope_native.build_body(request, self.platform, profile, self.base_url)
@@ -103,8 +113,12 @@ class _BaseChatClient:
         return _Call(request.model, path, body, headers or None, stream, think_tags)
 
     def _decoder(self, call: _Call) -> StreamDecoder:
-        return StreamDecoder(self.platform.dialect, provider=self.platform.label,
-                             think_tags=call.think_tags, model=call.model)
+        return StreamDecoder(
+            self.platform.dialect,
+            provider=self.platform.label,
+            think_tags=call.think_tags,
+            model=call.model,
+        )
 
     def _parse(self, call: _Call, data: Any) -> ChatResult:
         if self.platform.dialect == "dashscope_native":
@@ -135,11 +149,11 @@ def _split_result(result: ChatResult, think_tags: bool | None) -> ChatResult:
 class ChatClient(_BaseChatClient):
     """Synchronous client. ``http_client`` may be your own ``httpx.Client`` (left open)."""
 
-    def __init__(self, platform: str | Platform, *, http_client: httpx.Client | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, platform: str | Platform, *, http_client: httpx.Client | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(platform, **kwargs)
-        self.transport = Transport(self.base_url, http_client=http_client,
-                                   **self._transport_kwargs)
+        self.transport = Transport(self.base_url, http_client=http_client, **self._transport_kwargs)
 
     def close(self) -> None:
         self.transport.close()
@@ -157,8 +171,7 @@ class ChatClient(_BaseChatClient):
             for _ in self._deltas(call, decoder):
                 pass
             return decoder.result()
-        data = self.transport.request_json("POST", call.path, json=call.body,
-                                           headers=call.headers)
+        data = self.transport.request_json("POST", call.path, json=call.body, headers=call.headers)
         return self._parse(call, data)
 
     def stream(self, request: ChatRequest) -> Iterator[ChatDelta]:
@@ -166,8 +179,7 @@ class ChatClient(_BaseChatClient):
         yield from self._deltas(call, self._decoder(call))
 
     def _deltas(self, call: _Call, decoder: StreamDecoder) -> Iterator[ChatDelta]:
-        events = self.transport.stream_sse("POST", call.path, json=call.body,
-                                           headers=call.headers)
+        events = self.transport.stream_sse("POST", call.path, json=call.body, headers=call.headers)
         try:
             for event in events:
                 delta = decoder.feed(event.event, event.data)
@@ -185,11 +197,17 @@ class ChatClient(_BaseChatClient):
 class AsyncChatClient(_BaseChatClient):
     """Asynchronous client. ``http_client`` may be your own ``httpx.AsyncClient`` (left open)."""
 
-    def __init__(self, platform: str | Platform, *, http_client: httpx.AsyncClient | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        platform: str | Platform,
+        *,
+        http_client: httpx.AsyncClient | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(platform, **kwargs)
-        self.transport = AsyncTransport(self.base_url, http_client=http_client,
-                                        **self._transport_kwargs)
+        self.transport = AsyncTransport(
+            self.base_url, http_client=http_client, **self._transport_kwargs
+        )
 
     async def aclose(self) -> None:
         await self.transport.aclose()
@@ -207,8 +225,9 @@ class AsyncChatClient(_BaseChatClient):
             async for _ in self._deltas(call, decoder):
                 pass
             return decoder.result()
-        data = await self.transport.request_json("POST", call.path, json=call.body,
-                                                 headers=call.headers)
+        data = await self.transport.request_json(
+            "POST", call.path, json=call.body, headers=call.headers
+        )
         return self._parse(call, data)
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[ChatDelta]:
@@ -217,8 +236,7 @@ class AsyncChatClient(_BaseChatClient):
             yield delta
 
     async def _deltas(self, call: _Call, decoder: StreamDecoder) -> AsyncIterator[ChatDelta]:
-        events = self.transport.stream_sse("POST", call.path, json=call.body,
-                                           headers=call.headers)
+        events = self.transport.stream_sse("POST", call.path, json=call.body, headers=call.headers)
         try:
             async for event in events:
                 delta = decoder.feed(event.event, event.data)

@@ -24,12 +24,19 @@ _DONE = "[DONE]"
 
 
 class StreamDecoder:
-    def __init__(self, dialect: str, *, provider: str | None = None,
-                 think_tags: bool | None = None, model: str | None = None) -> None:
+    def __init__(
+        self,
+        dialect: str,
+        *,
+        provider: str | None = None,
+        think_tags: bool | None = None,
+        model: str | None = None,
+    ) -> None:
         self._native = dialect == "dashscope_native"
         self._provider = provider
-        self._splitter = None if think_tags is False else ThinkTagSplitter(
-            assume_open=bool(think_tags))
+        self._splitter = (
+            None if think_tags is False else ThinkTagSplitter(assume_open=bool(think_tags))
+        )
         self.accumulator = StreamAccumulator()
         self._model = model  # the requested name, for wires that never say (DashScope native)
         self.events = 0
@@ -46,8 +53,9 @@ class StreamDecoder:
         try:
             payload = json.loads(data)
         except ValueError:
-            raise self._error(f"malformed JSON in event #{self.events} "
-                              f"(event {event!r}): {data[:200]!r}") from None
+            raise self._error(
+                f"malformed JSON in event #{self.events} (event {event!r}): {data[:200]!r}"
+            ) from None
         if not isinstance(payload, dict):
             raise self._error(f"event #{self.events} is not a JSON object: {data[:200]!r}")
         if event == "error":  # also on compatible-mode streams (PROTOCOLS.md B.5)
@@ -101,7 +109,13 @@ class StreamDecoder:
             self._splitter = None
             return delta
         reasoning, content = self._splitter.feed(delta.content)
-        return ChatDelta(content=content, reasoning=delta.reasoning + reasoning,
-                         tool_calls=delta.tool_calls, usage=delta.usage,
-                         finish_reason=delta.finish_reason, model=delta.model, id=delta.id,
-                         request_id=delta.request_id)
+        return ChatDelta(
+            content=content,
+            reasoning=delta.reasoning + reasoning,
+            tool_calls=delta.tool_calls,
+            usage=delta.usage,
+            finish_reason=delta.finish_reason,
+            model=delta.model,
+            id=delta.id,
+            request_id=delta.request_id,
+        )

@@ -116,14 +116,18 @@ class _BaseTransport:
     def _not_a_stream(self, response: httpx.Response) -> MaaSError:
         """A 200 answer to a streaming request that is not an event stream."""
         body = response.text
-        error = error_from_body(response.status_code, redact(body, self._secrets),
-                                provider=self.provider,
-                                request_id=response.headers.get("x-request-id"))
+        error = error_from_body(
+            response.status_code,
+            redact(body, self._secrets),
+            provider=self.provider,
+            request_id=response.headers.get("x-request-id"),
+        )
         if error.code:  # an error body sent with 200 (some gateways do)
             return error
         kind = response.headers.get("content-type", "no content-type")
-        return StreamError(f"[{self.provider}] expected an event stream, got {kind}: "
-                           f"{error.message}")
+        return StreamError(
+            f"[{self.provider}] expected an event stream, got {kind}: {error.message}"
+        )
 
     def _retry_delay(self, attempt: int, error: MaaSError) -> float | None:
         """Seconds to wait before the next attempt, or ``None`` to raise ``error``."""
@@ -140,8 +144,9 @@ class _BaseTransport:
         try:
             return response.json()
         except ValueError:
-            raise error_from_body(response.status_code, redact(response.text, self._secrets),
-                                  provider=self.provider) from None
+            raise error_from_body(
+                response.status_code, redact(response.text, self._secrets), provider=self.provider
+            ) from None
 
 
 def _timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
@@ -180,8 +185,9 @@ def _is_event_stream(response: httpx.Response) -> bool:
 class Transport(_BaseTransport):
     """Synchronous driver."""
 
-    def __init__(self, base_url: str, *, http_client: httpx.Client | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, base_url: str, *, http_client: httpx.Client | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(base_url, **kwargs)
         self._owns_client = http_client is None
         self._client = http_client or httpx.Client(timeout=self.timeout)
@@ -190,9 +196,15 @@ class Transport(_BaseTransport):
         if self._owns_client:
             self._client.close()
 
-    def request(self, method: str, path: str, *, json: Any = None,
-                params: Mapping[str, Any] | None = None,
-                headers: Mapping[str, str] | None = None) -> httpx.Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
         """Send with retries; return a successful response or raise the typed error."""
         url = self._url(path)
         kwargs = self._request_kwargs(json, params, headers)
@@ -216,9 +228,9 @@ class Transport(_BaseTransport):
     def request_json(self, method: str, path: str, **kwargs: Any) -> Any:
         return self._decode_json(self.request(method, path, **kwargs))
 
-    def stream_sse(self, method: str, path: str, *, json: Any = None,
-                   headers: Mapping[str, str] | None = None
-                   ) -> Generator[ServerSentEvent, None, None]:
+    def stream_sse(
+        self, method: str, path: str, *, json: Any = None, headers: Mapping[str, str] | None = None
+    ) -> Generator[ServerSentEvent, None, None]:
         """The events of a streamed answer; retried only until the first event is out."""
         url = self._url(path)
         kwargs = self._request_kwargs(json, None, headers)
@@ -259,8 +271,9 @@ class Transport(_BaseTransport):
 class AsyncTransport(_BaseTransport):
     """Asynchronous driver: the same behaviour as ``Transport``."""
 
-    def __init__(self, base_url: str, *, http_client: httpx.AsyncClient | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, base_url: str, *, http_client: httpx.AsyncClient | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(base_url, **kwargs)
         self._owns_client = http_client is None
         self._client = http_client or httpx.AsyncClient(timeout=self.timeout)
@@ -269,9 +282,15 @@ class AsyncTransport(_BaseTransport):
         if self._owns_client:
             await self._client.aclose()
 
-    async def request(self, method: str, path: str, *, json: Any = None,
-                      params: Mapping[str, Any] | None = None,
-                      headers: Mapping[str, str] | None = None) -> httpx.Response:
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
         url = self._url(path)
         kwargs = self._request_kwargs(json, params, headers)
         attempt = 0
@@ -294,9 +313,9 @@ class AsyncTransport(_BaseTransport):
     async def request_json(self, method: str, path: str, **kwargs: Any) -> Any:
         return self._decode_json(await self.request(method, path, **kwargs))
 
-    async def stream_sse(self, method: str, path: str, *, json: Any = None,
-                         headers: Mapping[str, str] | None = None
-                         ) -> AsyncGenerator[ServerSentEvent, None]:
+    async def stream_sse(
+        self, method: str, path: str, *, json: Any = None, headers: Mapping[str, str] | None = None
+    ) -> AsyncGenerator[ServerSentEvent, None]:
         url = self._url(path)
         kwargs = self._request_kwargs(json, None, headers)
         attempt = 0

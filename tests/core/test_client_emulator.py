@@ -31,19 +31,27 @@ HELLO = (Message("user", "hello there"),)
 
 
 def _client(emu, platform="maas", *, fault=None, key=None, **kw):
-    base = {"maas": emu.maas_base_url, "dashscope": emu.dashscope_base_url,
-            "dashscope-compatible": emu.dashscope_compatible_base_url}[platform]
+    base = {
+        "maas": emu.maas_base_url,
+        "dashscope": emu.dashscope_base_url,
+        "dashscope-compatible": emu.dashscope_compatible_base_url,
+    }[platform]
     headers = {"X-Emulator-Fault": json.dumps(fault)} if fault else None
-    return ChatClient(platform, api_key=key or emu.api_key, base_url=base,
-                      default_headers=headers, **kw)
+    return ChatClient(
+        platform, api_key=key or emu.api_key, base_url=base, default_headers=headers, **kw
+    )
 
 
 def _aclient(emu, platform="maas", *, fault=None, key=None, **kw):
-    base = {"maas": emu.maas_base_url, "dashscope": emu.dashscope_base_url,
-            "dashscope-compatible": emu.dashscope_compatible_base_url}[platform]
+    base = {
+        "maas": emu.maas_base_url,
+        "dashscope": emu.dashscope_base_url,
+        "dashscope-compatible": emu.dashscope_compatible_base_url,
+    }[platform]
     headers = {"X-Emulator-Fault": json.dumps(fault)} if fault else None
-    return AsyncChatClient(platform, api_key=key or emu.api_key, base_url=base,
-                           default_headers=headers, **kw)
+    return AsyncChatClient(
+        platform, api_key=key or emu.api_key, base_url=base, default_headers=headers, **kw
+    )
 
 
 def _chat_paths(emu):
@@ -74,9 +82,14 @@ MODES = ["chat", "stream", "achat", "astream"]
 
 
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize(("platform", "model"), [("maas", "DeepSeek-R1"),
-                                                  ("dashscope", "deepseek-r1"),
-                                                  ("dashscope-compatible", "deepseek-r1")])
+@pytest.mark.parametrize(
+    ("platform", "model"),
+    [
+        ("maas", "DeepSeek-R1"),
+        ("dashscope", "deepseek-r1"),
+        ("dashscope-compatible", "deepseek-r1"),
+    ],
+)
 async def test_reasoning_answer_same_on_every_path(emu, mode, platform, model):
     content, reasoning, usage = await _run(emu, mode, platform, model)
     assert content == "Echo: hello there"
@@ -95,8 +108,13 @@ async def test_429_with_retry_after_is_retried(emu, mode):
 @pytest.mark.parametrize("status", [500, 502, 503])
 @pytest.mark.parametrize("mode", ["chat", "astream"])
 async def test_5xx_retried(emu, status, mode):
-    fault = {"kind": "status", "status": status, "retry_after": 0.01, "times": 1,
-             "id": f"{status}-{mode}"}
+    fault = {
+        "kind": "status",
+        "status": status,
+        "retry_after": 0.01,
+        "times": 1,
+        "id": f"{status}-{mode}",
+    }
     content, _, _ = await _run(emu, mode, platform="dashscope", model="qwen-max", fault=fault)
     assert content.startswith("Echo")
     assert len(_chat_paths(emu)) == 2
@@ -123,8 +141,9 @@ async def test_connection_refused_retried_then_raised(mode):
             with ChatClient("maas", api_key="k", base_url=base, max_retries=1) as client:
                 client.chat(request) if mode == "chat" else list(client.stream(request))
         else:
-            async with AsyncChatClient("maas", api_key="k", base_url=base,
-                                       max_retries=1) as aclient:
+            async with AsyncChatClient(
+                "maas", api_key="k", base_url=base, max_retries=1
+            ) as aclient:
                 if mode == "achat":
                     await aclient.chat(request)
                 else:
@@ -133,14 +152,23 @@ async def test_connection_refused_retried_then_raised(mode):
 
 @pytest.mark.parametrize(
     ("status", "cls"),
-    [(400, BadRequestError), (401, AuthenticationError), (403, PermissionDeniedError),
-     (404, NotFoundError)],
+    [
+        (400, BadRequestError),
+        (401, AuthenticationError),
+        (403, PermissionDeniedError),
+        (404, NotFoundError),
+    ],
 )
 @pytest.mark.parametrize("mode", ["chat", "astream"])
 async def test_4xx_not_retried(emu, status, cls, mode):
     with pytest.raises(cls) as info:
-        await _run(emu, mode, platform="dashscope", model="qwen-max",
-                   fault={"kind": "status", "status": status})
+        await _run(
+            emu,
+            mode,
+            platform="dashscope",
+            model="qwen-max",
+            fault={"kind": "status", "status": status},
+        )
     assert info.value.status == status and info.value.code
     assert len(_chat_paths(emu)) == 1
 
@@ -148,11 +176,16 @@ async def test_4xx_not_retried(emu, status, cls, mode):
 @pytest.mark.parametrize("platform", ["maas", "dashscope", "dashscope-compatible"])
 def test_wrong_key_is_authentication_error_with_platform_code(emu, platform):
     model = "DeepSeek-R1" if platform == "maas" else "qwen-max"
-    with _client(emu, platform, key="sk-wrong") as client, pytest.raises(
-            AuthenticationError) as info:
+    with (
+        _client(emu, platform, key="sk-wrong") as client,
+        pytest.raises(AuthenticationError) as info,
+    ):
         client.chat(ChatRequest(model=model, messages=HELLO))
-    expected = {"maas": "ModelArts.81003", "dashscope": "InvalidApiKey",
-                "dashscope-compatible": "invalid_api_key"}[platform]
+    expected = {
+        "maas": "ModelArts.81003",
+        "dashscope": "InvalidApiKey",
+        "dashscope-compatible": "invalid_api_key",
+    }[platform]
     assert info.value.code == expected and info.value.status == 401
 
 
@@ -170,8 +203,13 @@ async def test_mid_stream_disconnect_raises_with_partial(emu, mode, platform):
 @pytest.mark.parametrize("platform", ["maas", "dashscope", "dashscope-compatible"])
 async def test_in_stream_error_frame_is_typed(emu, mode, platform):
     model = "DeepSeek-R1" if platform == "maas" else "qwen-max"
-    fault = {"kind": "error_frame", "after": 2, "status": 429,
-             "code": "Throttling.AllocationQuota", "message": "Allocated quota exceeded."}
+    fault = {
+        "kind": "error_frame",
+        "after": 2,
+        "status": 429,
+        "code": "Throttling.AllocationQuota",
+        "message": "Allocated quota exceeded.",
+    }
     with pytest.raises(RateLimitError) as info:
         await _run(emu, mode, platform, model, fault=fault)
     assert isinstance(info.value, StreamError)
@@ -189,8 +227,13 @@ async def test_malformed_event_raises_stream_error(emu, mode):
 @pytest.mark.parametrize("mode", ["chat", "stream"])
 async def test_sse_framed_error_in_json_4xx(emu, mode):
     with pytest.raises(BadRequestError) as info:
-        await _run(emu, mode, platform="dashscope", model="qwen-max",
-                   fault={"kind": "sse_error_body", "status": 400})
+        await _run(
+            emu,
+            mode,
+            platform="dashscope",
+            model="qwen-max",
+            fault={"kind": "sse_error_body", "status": 400},
+        )
     assert info.value.code == "InvalidParameter" and info.value.request_id
 
 
@@ -217,10 +260,12 @@ async def test_slow_drip_splits_utf8(emu, mode):
 
 
 def test_user_http_client_used_and_left_open(emu):
-    with httpx.Client(limits=httpx.Limits(max_connections=1),
-                      timeout=httpx.Timeout(5, pool=1)) as http:
-        client = ChatClient("maas", api_key=emu.api_key, base_url=emu.maas_base_url,
-                            http_client=http)
+    with httpx.Client(
+        limits=httpx.Limits(max_connections=1), timeout=httpx.Timeout(5, pool=1)
+    ) as http:
+        client = ChatClient(
+            "maas", api_key=emu.api_key, base_url=emu.maas_base_url, http_client=http
+        )
         request = ChatRequest(model="DeepSeek-R1", messages=HELLO)
         for _ in client.stream(request):
             break  # stopping early must release the only connection
@@ -232,20 +277,34 @@ def test_user_http_client_used_and_left_open(emu):
 def test_secret_never_in_errors_reprs_or_logs(emu, caplog):
     secret = "sk-this-is-a-secret-key-0123456789"
     caplog.set_level(logging.DEBUG)
-    with _client(emu, "dashscope", key=secret) as client, pytest.raises(
-            AuthenticationError) as info:
+    with (
+        _client(emu, "dashscope", key=secret) as client,
+        pytest.raises(AuthenticationError) as info,
+    ):
         client.chat(ChatRequest(model="qwen-max", messages=HELLO))
-    texts = [str(info.value), repr(info.value), repr(client), repr(client.transport),
-             json.dumps(info.value.body), *(r.getMessage() for r in caplog.records)]
+    texts = [
+        str(info.value),
+        repr(info.value),
+        repr(client),
+        repr(client.transport),
+        json.dumps(info.value.body),
+        *(r.getMessage() for r in caplog.records),
+    ]
     assert all(secret not in t for t in texts)
 
 
 def test_echoed_secret_is_redacted(emu):
     secret = "sk-echoed-secret-key-0123456789"
-    fault = {"kind": "status", "status": 401, "code": "InvalidApiKey",
-             "message": f"Incorrect API key provided: {secret}"}
-    with _client(emu, "dashscope", key=secret, fault=fault) as client, pytest.raises(
-            AuthenticationError) as info:
+    fault = {
+        "kind": "status",
+        "status": 401,
+        "code": "InvalidApiKey",
+        "message": f"Incorrect API key provided: {secret}",
+    }
+    with (
+        _client(emu, "dashscope", key=secret, fault=fault) as client,
+        pytest.raises(AuthenticationError) as info,
+    ):
         client.chat(ChatRequest(model="qwen-max", messages=HELLO))
     assert secret not in str(info.value) and "***" in str(info.value)
     assert secret not in json.dumps(info.value.body)
