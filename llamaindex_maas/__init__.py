@@ -1,0 +1,14 @@
+"""LlamaIndex integration of Huawei Cloud MaaS and Alibaba Cloud DashScope over ``maas_core``.
+
+.. code-block:: python
+
+    from llamaindex_maas import DashScope, MaaS
+
+    llm = MaaS(model="DeepSeek-R1")  # MAAS_API_KEY from the environment
+    print(llm.complete("Hello").text)
+"""
+
+from .base import MaaSBaseLLM
+from .llms import DashScope, MaaS
+
+__all__ = ["DashScope", "MaaS", "MaaSBaseLLM"]
