@@ -1,0 +1,125 @@
+"""Deterministic model registry: which names exist on which platform and what they can do.
+
+Names are matched case-sensitively per platform, like the real platforms (PROTOCOLS D.1:
+``DeepSeek-R1`` vs ``deepseek-r1-250528``). Capability classes mirror PROTOCOLS A.3 / D.2:
+
+* ``always``  - always reasons (``DeepSeek-R1``, ``deepseek-r1``, ``qwq-plus``, thinking-2507);
+* ``switchable`` - a thinking switch with a per-model default;
+* ``never``   - no reasoning;
+* ``think_tags`` - reasoning inline in ``content`` as ``<think>...</think>`` (vLLM without a
+  reasoning parser, PROTOCOLS F5b).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+MAAS = "maas"
+DASHSCOPE = "dashscope"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    reasoning: str = "never"  # always | switchable | never
+    thinking_default: bool = False
+    # MaaS V1 switch key in chat_template_kwargs (D.2): DeepSeek "thinking", Qwen3
+    # "enable_thinking".
+    maas_thinking_key: str | None = None
+    think_tags: bool = False
+    vision: bool = False
+    tools: bool = True
+    json_schema: bool = True
+    stream_only: bool = False  # any non-stream call -> 400 (QwQ, Qwen3 open-source thinking)
+    thinking_stream_only: bool = False  # non-stream + thinking -> 400 (A.3)
+    thinking_only: bool = False  # enable_thinking=false -> 400 (A.3)
+    reasoning_passback: bool = False  # tool loop must send reasoning_content back (DeepSeek V3.2)
+    message_format_default: bool = False  # native result_format default "message" (A.3)
+    incremental_default: bool = False  # native incremental_output default true (A.3)
+    max_output: int = 8192
+    max_thinking_budget: int = 38912
+    context_window: int = 131072
+
+    def thinking(self, requested: bool | None) -> bool:
+        """Effective thinking mode for a request that asked for ``requested`` (None = default)."""
+        if self.reasoning == "always" or self.think_tags:
+            return True
+        if self.reasoning == "never":
+            return False
+        return self.thinking_default if requested is None else requested
+
+
+_R = "always"
+_S = "switchable"
+
+_MAAS_MODELS = [
+    ModelSpec("DeepSeek-R1", reasoning=_R, context_window=65536),
+    ModelSpec("deepseek-r1-250528", reasoning=_R),
+    ModelSpec("DeepSeek-V3", context_window=65536),
+    ModelSpec(
+        "qwen3-32b", reasoning=_S, thinking_default=True, maas_thinking_key="enable_thinking"
+    ),
+    ModelSpec("deepseek-v3.1", reasoning=_S, maas_thinking_key="thinking"),
+    ModelSpec("deepseek-v3.2", reasoning=_S, maas_thinking_key="thinking", reasoning_passback=True),
+    ModelSpec("qwen2.5-vl-72b", vision=True, context_window=32768),
+]
+
+# Self-deployed "My Services" models (vLLM without reasoning parser); served via /v1/infers/{id}.
+_SERVICE_MODELS = [
+    ModelSpec("DeepSeek-R1-Distill-Qwen-1.5B", think_tags=True, context_window=20096),
+]
+
+_MSG: dict[str, Any] = {"message_format_default": True, "incremental_default": True}
+
+_DASHSCOPE_MODELS = [
+    ModelSpec("deepseek-r1", reasoning=_R, json_schema=False),
+    ModelSpec(
+        "qwen3-235b-a22b-thinking-2507",
+        reasoning=_R,
+        thinking_only=True,
+        stream_only=True,
+        json_schema=False,
+        **_MSG,
+    ),
+    ModelSpec(
+        "qwq-plus", reasoning=_R, thinking_only=True, stream_only=True, json_schema=False, **_MSG
+    ),
+    ModelSpec("deepseek-v3.1", reasoning=_S, json_schema=False),
+    ModelSpec("deepseek-v3.2", reasoning=_S, reasoning_passback=True, json_schema=False),
+    ModelSpec("qwen-plus", reasoning=_S, max_thinking_budget=38912),
+    ModelSpec("qwen3-max", reasoning=_S, **_MSG),
+    ModelSpec("qwen-flash", reasoning=_S),
+    ModelSpec(
+        "qwen3-32b",
+        reasoning=_S,
+        thinking_default=True,
+        thinking_stream_only=True,
+        json_schema=False,
+        **_MSG,
+    ),
+    ModelSpec("qwen-turbo"),
+    ModelSpec("qwen-max"),
+    ModelSpec("qwen-vl-plus", vision=True, tools=False, json_schema=False),
+    ModelSpec("qwen3-vl-plus", reasoning=_S, vision=True, json_schema=False, **_MSG),
+]
+
+_REGISTRY: dict[str, dict[str, ModelSpec]] = {
+    MAAS: {m.name: m for m in _MAAS_MODELS},
+    DASHSCOPE: {m.name: m for m in _DASHSCOPE_MODELS},
+}
+_SERVICES = {m.name: m for m in [*_SERVICE_MODELS, *_MAAS_MODELS]}
+
+
+def lookup(platform: str, name: str) -> ModelSpec | None:
+    """The model ``name`` on ``platform`` (``maas`` or ``dashscope``), case-sensitive."""
+    return _REGISTRY[platform].get(name)
+
+
+def service_model(name: str) -> ModelSpec:
+    """The model a "My Services" deployment serves; unknown names behave like plain vLLM models."""
+    return _SERVICES.get(name) or replace(_SERVICE_MODELS[0], name=name, think_tags=False)
+
+
+def names(platform: str) -> list[str]:
+    return list(_REGISTRY[platform])

@@ -1,0 +1,45 @@
+"""Mutable per-instance state shared by all routes: config, request log, fault counters, cache."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from maas_core.emulator.config import EmulatorConfig
+
+
+@dataclass
+class RecordedRequest:
+    """One request as the emulator received it (tests assert what the client sent)."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    json: Any
+    body: bytes = b""
+    query: str = ""
+
+
+@dataclass
+class EmulatorState:
+    config: EmulatorConfig
+    requests: list[RecordedRequest] = field(default_factory=list)
+    fault_counts: dict[str, int] = field(default_factory=dict)
+    _seen_prefixes: set[str] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, request: RecordedRequest) -> None:
+        with self.lock:
+            self.requests.append(request)
+
+    def cache_hit(self, scope: str, messages: list[Any]) -> bool:
+        """True when ``scope`` (platform + model) saw the same first message before (A.4 / B.3)."""
+        if not messages:
+            return False
+        key = scope + json.dumps(messages[0], sort_keys=True, ensure_ascii=False)
+        with self.lock:
+            hit = key in self._seen_prefixes
+            self._seen_prefixes.add(key)
+        return hit
