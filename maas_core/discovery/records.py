@@ -85,6 +85,9 @@ class FabricInstanceStatus(str, Enum):
     DELETING = "DELETING"
     DELETED = "DELETED"
 
+    def __str__(self) -> str:
+        return self.value
+
 
 class DeploymentStatus(str, Enum):
     """DashScope deployment statuses: the doc's list plus the SDK's ``DEPLOYING`` (PROTOCOLS C)."""
@@ -96,6 +99,9 @@ class DeploymentStatus(str, Enum):
     STOPPED = "STOPPED"
     DELETING = "DELETING"
     FAILED = "FAILED"
+
+    def __str__(self) -> str:
+        return self.value
 
 
 def status_text(status: Enum | str | None) -> str | None:

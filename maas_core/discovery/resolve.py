@@ -130,7 +130,8 @@ def _not_found(query: str, candidates: Sequence[Candidate], rejected: Sequence[C
     parts = [f"nothing RUNNING named {query!r}"]
     parts += [f"found `{c.label}` ({c.kind}) but it is {c.status or 'not running'}"
               for c in rejected]
-    suggestions = closest(query, candidates)
+    shown = {c.label for c in rejected}
+    suggestions = [n for n in closest(query, candidates, n=5 + len(shown)) if n not in shown][:5]
     if suggestions:
         parts.append("closest names: " + ", ".join(suggestions))
     elif not candidates:

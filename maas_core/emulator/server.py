@@ -14,6 +14,7 @@ import uvicorn
 
 from maas_core.emulator.app import RouteFactory, create_app
 from maas_core.emulator.config import EmulatorConfig
+from maas_core.emulator.management import ManagementHandle
 from maas_core.emulator.state import EmulatorState, RecordedRequest
 
 _ABORT_LOG = "ASGI callable returned without completing response."
@@ -26,7 +27,7 @@ class _QuietAbort(logging.Filter):
         return record.getMessage() != _ABORT_LOG
 
 
-class Emulator:
+class Emulator(ManagementHandle):
     """A running (or startable) emulator; see ``start_emulator`` for the usual entry point."""
 
     def __init__(

@@ -1,0 +1,225 @@
+"""``maas-models``: list what a platform serves, or resolve a name to an endpoint.
+
+Usage::
+
+    maas-models models                       # MaaS served models      (MAAS_API_KEY)
+    maas-models services                     # ModelArts "My Services" (Huawei creds + project)
+    maas-models fabric-models --name qwen --visibility PUBLIC --sort-by NAME --order-by ASC
+    maas-models instances                    # Fabric service instances
+    maas-models deployments                  # DashScope deployments   (DASHSCOPE_API_KEY)
+    maas-models resolve DeepSeek-R1 [--platform maas|dashscope|fabric] [--protocol compatible]
+    maas-models --json deployments           # JSON for scripts
+
+Every command takes ``--base-url``-style options to point elsewhere (e.g. at the emulator:
+``--base-url http://127.0.0.1:PORT/v1 --modelarts-url http://127.0.0.1:PORT ...``). Credentials
+come from the environment (see ``maas_core.auth``); a missing one is a one-line error and exit
+status 2, a platform error a one-line error and exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+from .auth import SecretAuth, huawei_auth
+from .client import MissingCredentialsError
+from .discovery import (
+    DashScopeDeployments,
+    FabricClient,
+    MaaSModels,
+    ModelArtsServices,
+    ResolveOptions,
+    resolve,
+)
+from .errors import MaaSError
+
+__all__ = ["main"]
+
+PROG = "maas-models"
+
+# Columns shown per listing (the JSON output has every field).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "models": ("id", "owned_by", "max_model_len"),
+    "services": ("name", "status", "description", "id", "version"),
+    "fabric-models": ("name", "type", "visibility", "id", "update_time"),
+    "instances": ("name", "status", "description", "id", "endpoint_id"),
+    "deployments": ("deployed_model", "status", "model_name", "capacity", "workspace_id"),
+}
+
+
+def _common(suppress: bool) -> argparse.ArgumentParser:
+    """Options accepted before and after the command (after it, they only override)."""
+    common = argparse.ArgumentParser(add_help=False, argument_default=(
+        argparse.SUPPRESS if suppress else None))
+    common.add_argument("--json", action="store_true", help="print JSON instead of a table",
+                        default=argparse.SUPPRESS if suppress else False)
+    where = common.add_argument_group("where (default: the environment / region presets)")
+    for flag, text in (
+        ("--base-url", "MaaS inference base (…/v1) or DashScope native base (…/api/v1)"),
+        ("--region", "region preset (MaaS / DashScope / Huawei endpoints)"),
+        ("--iam-url", "Huawei IAM base URL"),
+        ("--modelarts-url", "ModelArts endpoint (My Services listing)"),
+        ("--infer-url", "host of My Services inference (…/v1/infers/{id}/v1)"),
+        ("--fabric-url", "DataArts Fabric endpoint"),
+        ("--fabric-ep-url", "DataArts Fabric EP endpoint (instances)"),
+        ("--project-id", "Huawei project id (HUAWEICLOUD_SDK_PROJECT_ID)"),
+        ("--region-id", "ModelArts region id of the services listing"),
+        ("--workspace-id", "ModelArts / Fabric workspace id"),
+        ("--workspace", "DashScope workspace (DASHSCOPE_WORKSPACE_ID)"),
+    ):
+        where.add_argument(flag, help=text)
+    return common
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = _common(suppress=True)
+    parser = argparse.ArgumentParser(prog=PROG, parents=[_common(suppress=False)],
+                                     description="List models, services and deployments of "
+                                                 "Huawei MaaS / Fabric and DashScope.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("models", parents=[common], help="MaaS served models (GET /models)")
+    commands.add_parser("services", parents=[common], help="ModelArts My Services")
+    fabric = commands.add_parser("fabric-models", parents=[common], help="Fabric models")
+    for name in ("name", "id", "type", "visibility", "sort-by", "order-by"):
+        fabric.add_argument(f"--{name}", dest=f"filter_{name.replace('-', '_')}")
+    commands.add_parser("instances", parents=[common], help="Fabric service instances")
+    commands.add_parser("deployments", parents=[common], help="DashScope deployments")
+    res = commands.add_parser("resolve", parents=[common], help="resolve NAME to an endpoint")
+    res.add_argument("name")
+    res.add_argument("--platform", choices=("maas", "dashscope", "fabric"), default="maas")
+    res.add_argument("--protocol", choices=("native", "compatible"), default="native")
+    res.add_argument("--no-services", action="store_true",
+                     help="MaaS: do not search My Services")
+    return parser
+
+
+# ---- commands -----------------------------------------------------------------------------------
+def _huawei(args: argparse.Namespace) -> SecretAuth:
+    return huawei_auth(project_id=args.project_id, region=args.region, iam_url=args.iam_url)
+
+
+def _list_models(args: argparse.Namespace) -> list[Any]:
+    with MaaSModels(base_url=args.base_url, region=args.region) as client:
+        return client.list_models()
+
+
+def _list_services(args: argparse.Namespace) -> list[Any]:
+    with ModelArtsServices(project_id=args.project_id, region=args.region,
+                           region_id=args.region_id, workspace_id=args.workspace_id,
+                           base_url=args.modelarts_url, auth=_huawei(args)) as client:
+        return client.list_services()
+
+
+def _fabric(args: argparse.Namespace) -> FabricClient:
+    return FabricClient(args.workspace_id, region=args.region, base_url=args.fabric_url,
+                        ep_url=args.fabric_ep_url, auth=_huawei(args))
+
+
+def _list_fabric_models(args: argparse.Namespace) -> list[Any]:
+    filters = {k[len("filter_"):]: v for k, v in vars(args).items()
+               if k.startswith("filter_") and v is not None}
+    with _fabric(args) as client:
+        return client.list_models(**filters)
+
+
+def _list_instances(args: argparse.Namespace) -> list[Any]:
+    with _fabric(args) as client:
+        return client.list_instances()
+
+
+def _list_deployments(args: argparse.Namespace) -> list[Any]:
+    with DashScopeDeployments(base_url=args.base_url, region=args.region,
+                              workspace=args.workspace) as client:
+        return client.list_deployments()
+
+
+def _resolve(args: argparse.Namespace) -> Any:
+    needs_huawei = args.platform == "fabric" or (args.platform == "maas" and not args.no_services)
+    auth = None
+    if needs_huawei:
+        try:
+            auth = _huawei(args)
+        except MissingCredentialsError:
+            if args.platform == "fabric":
+                raise
+    options = ResolveOptions(
+        base_url=args.base_url, region=args.region, workspace=args.workspace,
+        protocol=args.protocol, huawei_auth=auth, project_id=args.project_id,
+        region_id=args.region_id, workspace_id=args.workspace_id,
+        modelarts_url=args.modelarts_url, infer_url=args.infer_url,
+        fabric_url=args.fabric_url, fabric_ep_url=args.fabric_ep_url,
+        services=False if args.no_services or auth is None else None,
+    )
+    return resolve(args.name, args.platform, options=options)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], Any]] = {
+    "models": _list_models,
+    "services": _list_services,
+    "fabric-models": _list_fabric_models,
+    "instances": _list_instances,
+    "deployments": _list_deployments,
+    "resolve": _resolve,
+}
+
+
+# ---- output -------------------------------------------------------------------------------------
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", exclude_none=True)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: v for k, v in dataclasses.asdict(value).items() if v is not None}
+    return value
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(getattr(value, "value", value))
+    return text if len(text) <= 48 else text[:45] + "..."
+
+
+def table(rows: Sequence[Any], columns: Sequence[str]) -> str:
+    """An aligned plain-text table of ``columns`` of the records ``rows``."""
+    cells = [[_cell(getattr(row, c, None)) for c in columns] for row in rows]
+    header = [c.upper() for c in columns]
+    widths = [max(len(r[i]) for r in [header, *cells]) for i in range(len(columns))]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip()
+             for r in [header, *cells]]
+    return "\n".join(lines)
+
+
+def render(command: str, result: Any, as_json: bool) -> str:
+    if as_json:
+        data = [_plain(r) for r in result] if isinstance(result, list) else _plain(result)
+        return json.dumps(data, indent=2, ensure_ascii=False)
+    if command == "resolve":
+        fields = _plain(result)
+        width = max(len(k) for k in fields)
+        return "\n".join(f"{k.ljust(width)}  {v}" for k, v in fields.items())
+    if not result:
+        return "(none)"
+    return f"{table(result, COLUMNS[command])}\n({len(result)} total)"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``maas-models``; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        result = COMMANDS[args.command](args)
+    except ValueError as exc:  # missing credentials, a value refused before sending
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except MaaSError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 1
+    print(render(args.command, result, args.json))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
