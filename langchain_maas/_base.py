@@ -44,6 +44,7 @@ from maas_core import (
 
 from . import _convert
 from ._errors import to_langchain_error
+from ._http import shared_async_client, shared_client
 
 __all__ = ["_BaseChatMaaS"]
 
@@ -122,7 +123,7 @@ class _BaseChatMaaS(BaseChatModel):
     parser); ``None``: detect them; ``False``: never split."""
 
     _client: ChatClient = PrivateAttr()
-    _async_client: AsyncChatClient = PrivateAttr()
+    _core_kwargs: dict[str, Any] = PrivateAttr()
 
     # ---------------------------------------------------------------- platform hooks
 
@@ -153,12 +154,17 @@ class _BaseChatMaaS(BaseChatModel):
 
     @model_validator(mode="after")
     def _build_core_clients(self) -> Self:
-        """One sync and one async maas_core client per instance, built once."""
-        kwargs = self._client_kwargs()
-        self._client = ChatClient(self._core_platform(), http_client=self.http_client, **kwargs)
-        self._async_client = AsyncChatClient(
-            self._core_platform(), http_client=self.http_async_client, **kwargs)
+        """The sync maas_core client, built once; async ones are cheap views per event loop."""
+        self._core_kwargs = self._client_kwargs()
+        self._client = ChatClient(self._core_platform(),
+                                  http_client=self.http_client or shared_client(),
+                                  **self._core_kwargs)
         return self
+
+    async def _aclient(self) -> AsyncChatClient:
+        """An async maas_core client on your ``http_async_client`` or this loop's shared pool."""
+        http = self.http_async_client or await shared_async_client()
+        return AsyncChatClient(self._core_platform(), http_client=http, **self._core_kwargs)
 
     def _client_kwargs(self) -> dict[str, Any]:
         return {
@@ -254,7 +260,7 @@ class _BaseChatMaaS(BaseChatModel):
             return _from_chunks(iter(chunks))
         request = self._request(messages, stop, stream=False, kwargs=kwargs)
         try:
-            result = await self._async_client.chat(request)
+            result = await (await self._aclient()).chat(request)
         except MaaSError as error:
             raise to_langchain_error(error) from error
         return self._chat_result(result, request)
@@ -285,8 +291,9 @@ class _BaseChatMaaS(BaseChatModel):
                        **kwargs: Any) -> AsyncIterator[ChatGenerationChunk]:
         request = self._request(messages, stop, stream=True, kwargs=kwargs)
         builder = self._chunk_builder(request)
+        client = await self._aclient()
         try:
-            async for delta in self._async_client.stream(request):
+            async for delta in client.stream(request):
                 yield builder.chunk(delta)
         except MaaSError as error:
             raise to_langchain_error(error) from error

@@ -1,0 +1,58 @@
+"""Shared default ``httpx`` clients: connection pools that outlive model instances.
+
+LangChain code creates chat models freely (per request, per test, per agent) and never closes
+them; a pool per instance would leave its keep-alive sockets to the garbage collector. So, when
+you do not pass ``http_client`` / ``http_async_client``:
+
+* sync calls share one process-wide ``httpx.Client`` (timeouts are set per request by maas_core);
+* async calls share one ``httpx.AsyncClient`` per event loop. A pool is bound to the loop its
+  sockets were opened on, so it is closed *on that loop* when the loop shuts down: a keeper async
+  generator registered with the loop is finalised by ``loop.shutdown_asyncgens()`` (which
+  ``asyncio.run`` and pytest-asyncio call before closing a loop) and closes the pool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncGenerator
+
+import httpx
+
+__all__ = ["shared_async_client", "shared_client"]
+
+_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100, keepalive_expiry=30)
+_lock = threading.Lock()
+_sync: list[httpx.Client] = []
+_by_loop: dict[asyncio.AbstractEventLoop, tuple[httpx.AsyncClient, AsyncGenerator[None]]] = {}
+
+
+def shared_client() -> httpx.Client:
+    """The process-wide sync pool."""
+    if not _sync:
+        with _lock:
+            if not _sync:
+                _sync.append(httpx.Client(limits=_LIMITS))
+    return _sync[0]
+
+
+async def shared_async_client() -> httpx.AsyncClient:
+    """The pool of the running event loop (created on first use, closed with the loop)."""
+    loop = asyncio.get_running_loop()
+    entry = _by_loop.get(loop)
+    if entry is not None:
+        return entry[0]
+    client = httpx.AsyncClient(limits=_LIMITS)
+    keeper = _keep(loop, client)
+    _by_loop[loop] = (client, keeper)
+    await keeper.__anext__()  # registers the generator with the loop's shutdown_asyncgens()
+    return client
+
+
+async def _keep(loop: asyncio.AbstractEventLoop, client: httpx.AsyncClient
+                ) -> AsyncGenerator[None]:
+    try:
+        yield
+    finally:
+        _by_loop.pop(loop, None)
+        await client.aclose()
