@@ -56,26 +56,33 @@ class StreamAccumulator:
 
     def feed(self, delta: ChatDelta) -> ChatDelta | None:
         """Record ``delta``; return what to hand out now (``None`` if nothing)."""
-        if delta.usage is not None:
-            self.usage = delta.usage
-        if delta.finish_reason:
-            self.finish_reason = delta.finish_reason
-        if delta.model and not self.model:
-            self.model = delta.model
-        if delta.id and not self.id:
-            self.id = delta.id
-        if delta.request_id and not self.request_id:
-            self.request_id = delta.request_id
-        tools = tuple(self._merge(f) for f in delta.tool_calls) if delta.tool_calls else ()
-        if delta.content:
-            self._content.append(delta.content)
-        if delta.reasoning:
-            self._reasoning.append(delta.reasoning)
-        if not (delta.content or delta.reasoning or tools):
+        content, reasoning, fragments, usage, finish, model, delta_id, request_id = delta
+        if delta_id and not self.id:
+            self.id = delta_id
+        if content:
+            self._content.append(content)
+        if reasoning:
+            self._reasoning.append(reasoning)
+        if not (fragments or finish or usage or model or request_id):
+            # The common case, a text piece: hand it out as it is (no copy per event).
+            return delta if content or reasoning else None
+        self._record(usage, finish, model, request_id)
+        tools = tuple(self._merge(f) for f in fragments) if fragments else ()
+        if not (content or reasoning or tools):
             return None
-        return ChatDelta(
-            content=delta.content, reasoning=delta.reasoning, tool_calls=tools, id=self.id
-        )
+        return ChatDelta(content, reasoning, tools, None, None, None, self.id)
+
+    def _record(
+        self, usage: Usage | None, finish: str | None, model: str | None, request_id: str | None
+    ) -> None:
+        if usage is not None:
+            self.usage = usage
+        if finish:
+            self.finish_reason = finish
+        if model and not self.model:
+            self.model = model
+        if request_id and not self.request_id:
+            self.request_id = request_id
 
     def finish(self) -> ChatDelta:
         """The closing delta: usage, finish reason, model and request id, exactly once."""

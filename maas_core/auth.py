@@ -40,6 +40,7 @@ import hashlib
 import hmac
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass
@@ -106,6 +107,26 @@ class BearerAuth(SecretAuth):
 
 
 # ---- IAM token ----------------------------------------------------------------------------------
+_SUBJECT_TOKEN = re.compile(r"(b?'x-subject-token',\s*)b?'[^']*'", re.IGNORECASE)
+
+
+class _RedactSubjectToken(logging.Filter):
+    """httpcore's DEBUG trace prints response headers, ``X-Subject-Token`` (the token) included."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "subject-token" in message.lower():
+            record.msg, record.args = _SUBJECT_TOKEN.sub(r"\1'***'", message), None
+        return True
+
+
+def _guard_transport_logs() -> None:
+    for name in ("httpcore.http11", "httpcore.http2"):
+        target = logging.getLogger(name)
+        if not any(isinstance(f, _RedactSubjectToken) for f in target.filters):
+            target.addFilter(_RedactSubjectToken())
+
+
 @dataclass(frozen=True)
 class _Token:
     value: str
@@ -156,6 +177,7 @@ class IAMTokenAuth(SecretAuth):
         self._clock = clock
         self._static = token
         self._token: _Token | None = None
+        _guard_transport_logs()
         self.fetch_count = 0
         """How many tokens were obtained from IAM (useful to check caching)."""
 

@@ -180,9 +180,10 @@ class ChatClient(_BaseChatClient):
 
     def _deltas(self, call: _Call, decoder: StreamDecoder) -> Iterator[ChatDelta]:
         events = self.transport.stream_sse("POST", call.path, json=call.body, headers=call.headers)
+        feed = decoder.feed
         try:
             for event in events:
-                delta = decoder.feed(event.event, event.data)
+                delta = feed(event.event, event.data)
                 if delta is not None:
                     yield delta
             yield from decoder.finish()
@@ -237,9 +238,10 @@ class AsyncChatClient(_BaseChatClient):
 
     async def _deltas(self, call: _Call, decoder: StreamDecoder) -> AsyncIterator[ChatDelta]:
         events = self.transport.stream_sse("POST", call.path, json=call.body, headers=call.headers)
+        feed = decoder.feed
         try:
             async for event in events:
-                delta = decoder.feed(event.event, event.data)
+                delta = feed(event.event, event.data)
                 if delta is not None:
                     yield delta
             for delta in decoder.finish():

@@ -11,6 +11,8 @@ answer, never a silently short one.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from typing import Any
 
 from .accumulate import StreamAccumulator
 from .dialects import dashscope_native, openai_compat
@@ -19,6 +21,11 @@ from .think_tags import ThinkTagSplitter
 from .types import ChatDelta, ChatResult
 
 __all__ = ["StreamDecoder"]
+
+
+def _parse_openai(event: str, payload: Mapping[str, Any], provider: str | None) -> ChatDelta:
+    return openai_compat.parse_chunk(payload, provider)
+
 
 _DONE = "[DONE]"
 
@@ -33,14 +40,19 @@ class StreamDecoder:
         model: str | None = None,
     ) -> None:
         self._native = dialect == "dashscope_native"
+        self._wire = dashscope_native if self._native else openai_compat
         self._provider = provider
         self._splitter = (
             None if think_tags is False else ThinkTagSplitter(assume_open=bool(think_tags))
         )
         self.accumulator = StreamAccumulator()
-        self._model = model  # the requested name, for wires that never say (DashScope native)
         self.events = 0
         self.done = False
+        self._model = model  # the requested name, for wires that never say (DashScope native)
+        self._meta_seen = False
+        self._raw_usage: Mapping[str, Any] | None = None
+        self._parse = dashscope_native.parse_event if self._native else _parse_openai
+        self._usage_of = self._wire.usage_of
 
     def feed(self, event: str, data: str) -> ChatDelta | None:
         """One SSE event (its ``event:`` field and ``data``); the delta to hand out, if any."""
@@ -53,17 +65,17 @@ class StreamDecoder:
         try:
             payload = json.loads(data)
         except ValueError:
-            raise self._error(
-                f"malformed JSON in event #{self.events} (event {event!r}): {data[:200]!r}"
-            ) from None
-        if not isinstance(payload, dict):
-            raise self._error(f"event #{self.events} is not a JSON object: {data[:200]!r}")
+            payload = None
+        if payload.__class__ is not dict:
+            raise self._malformed(event, data, payload)
         if event == "error":  # also on compatible-mode streams (PROTOCOLS.md B.5)
             raise error_from_payload(payload, provider=self._provider, in_stream=True)
-        if self._native:
-            delta = dashscope_native.parse_event(event, payload, self._provider)
-        else:
-            delta = openai_compat.parse_chunk(payload, self._provider)
+        delta = self._parse(event, payload, self._provider)
+        usage = self._usage_of(payload)
+        if usage:  # cumulative or final: the last one wins, never a sum
+            self._raw_usage = usage
+        if not self._meta_seen:
+            self._read_meta(payload)
         if delta.content and self._splitter is not None:
             delta = self._split(delta)
         return self.accumulator.feed(delta)
@@ -79,25 +91,40 @@ class StreamDecoder:
                     out.append(held)
         finished = self.accumulator.finish_reason is not None or (self.done and not self._native)
         if not finished:
+            expected = "a finish reason" if self._native else "[DONE] or a finish reason"
             raise self._error(
-                f"the stream ended after {self.events} events without "
-                f"{'a finish reason' if self._native else '[DONE] or a finish reason'}: "
+                f"the stream ended after {self.events} events without {expected}: "
                 "the connection was cut and the answer is incomplete"
             )
-        if self.accumulator.model is None:
-            self.accumulator.model = self._model
+        self._settle()
         out.append(self.accumulator.finish())
         return out
 
     def result(self) -> ChatResult:
-        if self.accumulator.model is None:
-            self.accumulator.model = self._model
+        self._settle()
         return self.accumulator.result()
 
     def fail(self, error: StreamError) -> StreamError:
         """Attach what arrived so far to ``error``."""
-        error.partial = self.accumulator.result()
+        error.partial = self.result()
         return error
+
+    def _malformed(self, event: str, data: str, payload: Any) -> StreamError:
+        what = "malformed JSON" if payload is None else "not a JSON object"
+        return self._error(f"{what} in event #{self.events} (event {event!r}): {data[:200]!r}")
+
+    def _read_meta(self, payload: Mapping[str, Any]) -> None:
+        model, request_id = self._wire.model_of(payload)
+        self.accumulator.model = self.accumulator.model or model
+        self.accumulator.request_id = self.accumulator.request_id or request_id
+        self._meta_seen = True
+
+    def _settle(self) -> None:
+        """Usage and model, mapped once at the end."""
+        if self._raw_usage is not None and self.accumulator.usage is None:
+            self.accumulator.usage = self._wire.map_usage(self._raw_usage)
+        if self.accumulator.model is None:
+            self.accumulator.model = self._model
 
     def _error(self, message: str) -> StreamError:
         prefix = f"[{self._provider}] " if self._provider else ""
@@ -109,13 +136,4 @@ class StreamDecoder:
             self._splitter = None
             return delta
         reasoning, content = self._splitter.feed(delta.content)
-        return ChatDelta(
-            content=content,
-            reasoning=delta.reasoning + reasoning,
-            tool_calls=delta.tool_calls,
-            usage=delta.usage,
-            finish_reason=delta.finish_reason,
-            model=delta.model,
-            id=delta.id,
-            request_id=delta.request_id,
-        )
+        return delta._replace(content=content, reasoning=delta.reasoning + reasoning)

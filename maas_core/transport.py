@@ -256,16 +256,12 @@ class Transport(_BaseTransport):
 
     def _events(self, response: httpx.Response) -> Iterator[ServerSentEvent]:
         count = 0
-        iterator = iter_events(response)
-        while True:
-            try:
-                event = next(iterator)
-            except StopIteration:
-                return
-            except httpx.HTTPError as exc:
-                raise self._stream_cut(exc, count) from exc
-            count += 1
-            yield event
+        try:
+            for event in iter_events(response):
+                count += 1
+                yield event
+        except httpx.HTTPError as exc:
+            raise self._stream_cut(exc, count) from exc
 
 
 class AsyncTransport(_BaseTransport):
@@ -341,13 +337,9 @@ class AsyncTransport(_BaseTransport):
 
     async def _events(self, response: httpx.Response) -> AsyncIterator[ServerSentEvent]:
         count = 0
-        iterator = aiter_events(response)
-        while True:
-            try:
-                event = await anext(iterator)
-            except StopAsyncIteration:
-                return
-            except httpx.HTTPError as exc:
-                raise self._stream_cut(exc, count) from exc
-            count += 1
-            yield event
+        try:
+            async for event in aiter_events(response):
+                count += 1
+                yield event
+        except httpx.HTTPError as exc:
+            raise self._stream_cut(exc, count) from exc

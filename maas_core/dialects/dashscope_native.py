@@ -20,7 +20,16 @@ from ..providers import Platform
 from ..types import ChatDelta, ChatRequest, ChatResult, Choice, ImagePart, Message, Usage
 from . import common
 
-__all__ = ["build_body", "chat_path", "parse_event", "parse_result", "stream_headers"]
+__all__ = [
+    "build_body",
+    "chat_path",
+    "map_usage",
+    "model_of",
+    "parse_event",
+    "parse_result",
+    "stream_headers",
+    "usage_of",
+]
 
 STREAM_HEADERS = {"X-DashScope-SSE": "enable", "Accept": "text/event-stream"}
 
@@ -95,7 +104,27 @@ def parse_event(event: str, data: Mapping[str, Any], provider: str | None = None
     """One SSE frame's JSON; ``event`` is the frame's ``event:`` field."""
     if event == "error" or ("code" in data and "output" not in data):
         raise error_from_payload(data, provider=provider, in_stream=True)
-    return _delta(data)
+    output = data.get("output") or _EMPTY
+    choices = output.get("choices")
+    choice = (
+        choices[0]
+        if choices
+        else {
+            "message": {"content": output.get("text")},
+            "finish_reason": output.get("finish_reason"),
+        }
+    )
+    return _choice_delta(choice, data.get("request_id"))
+
+
+def usage_of(data: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    usage: Mapping[str, Any] | None = data.get("usage")
+    return usage
+
+
+def model_of(data: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """(model, request id) of an event; the native wire never names the model (A.4)."""
+    return None, data.get("request_id")
 
 
 def parse_result(data: Mapping[str, Any], provider: str | None = None) -> ChatResult:
@@ -115,43 +144,27 @@ def parse_result(data: Mapping[str, Any], provider: str | None = None) -> ChatRe
     )
 
 
-def _delta(data: Mapping[str, Any]) -> ChatDelta:
-    output = data.get("output") or {}
-    choices = output.get("choices")
-    choice = (
-        choices[0]
-        if choices
-        else {
-            "message": {"content": output.get("text")},
-            "finish_reason": output.get("finish_reason"),
-        }
-    )
-    delta = _choice_delta(choice)
-    usage = data.get("usage")
-    request_id = data.get("request_id")
-    return ChatDelta(
-        content=delta.content,
-        reasoning=delta.reasoning,
-        tool_calls=delta.tool_calls,
-        finish_reason=delta.finish_reason,
-        usage=native_usage(usage) if usage else None,
-        id=request_id,
-        request_id=request_id,
-    )
+_EMPTY: Mapping[str, Any] = {}
 
 
-def _choice_delta(choice: Mapping[str, Any]) -> ChatDelta:
-    message = choice.get("message") or {}
+def _choice_delta(choice: Mapping[str, Any], request_id: str | None = None) -> ChatDelta:
+    message = choice.get("message") or _EMPTY
     finish = choice.get("finish_reason")
     # The string "null" means "not finished yet" (A.5 rule 2).
     finish = None if finish in (None, "", "null") else finish
+    content = message.get("content")
+    if content.__class__ is not str:
+        content = common.text_of(content)  # list of {"text"} parts (multimodal, A.8)
     reasoning = message.get("reasoning_content") or ""
     raw_calls = message.get("tool_calls")
     return ChatDelta(
-        content=common.text_of(message.get("content")),
-        reasoning=reasoning if isinstance(reasoning, str) else "",
-        tool_calls=tuple(common.tool_fragments(raw_calls)) if raw_calls else (),
-        finish_reason=finish,
+        content,
+        reasoning if reasoning.__class__ is str else "",
+        tuple(common.tool_fragments(raw_calls)) if raw_calls else (),
+        None,
+        finish,
+        None,
+        request_id,
     )
 
 
@@ -169,3 +182,6 @@ def native_usage(raw: Mapping[str, Any]) -> Usage:
         cached_tokens=cached if cached is not None else raw.get("cached_tokens"),
         raw=raw,
     )
+
+
+map_usage = native_usage

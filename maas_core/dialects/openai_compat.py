@@ -21,7 +21,7 @@ from ..providers import Platform
 from ..types import ChatDelta, ChatRequest, ChatResult, Choice
 from . import common
 
-__all__ = ["build_body", "parse_chunk", "parse_result"]
+__all__ = ["build_body", "map_usage", "model_of", "parse_chunk", "parse_result", "usage_of"]
 
 
 def build_body(
@@ -81,19 +81,30 @@ def _thinking_fields(
 
 
 def parse_chunk(data: Mapping[str, Any], provider: str | None = None) -> ChatDelta:
-    """One ``chat.completion.chunk`` (or an error object sent inside the stream)."""
+    """One ``chat.completion.chunk`` (or an error object sent inside the stream).
+
+    Usage and model are read apart (``usage_of``, ``model_of``): the stream needs them once.
+    """
     if "error" in data or data.get("object") == "error":
         raise error_from_payload(data, provider=provider, in_stream=True)
-    usage = data.get("usage")
-    delta = ChatDelta(
-        usage=common.openai_usage(usage) if usage else None,
-        model=data.get("model"),
-        id=data.get("id"),
-    )
-    for choice in data.get("choices") or ():
-        if choice.get("index", 0) == 0:
-            return _from_message(choice.get("delta") or {}, choice.get("finish_reason"), delta)
-    return delta
+    choices = data.get("choices")
+    if not choices:
+        return _NO_CHOICE
+    choice = choices[0]  # n > 1 is never streamed (the client refuses it)
+    return _delta_of(choice.get("delta") or _EMPTY, choice.get("finish_reason"), data.get("id"))
+
+
+def usage_of(data: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    usage: Mapping[str, Any] | None = data.get("usage")
+    return usage
+
+
+def model_of(data: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """(model, request id) of a chunk."""
+    return data.get("model"), data.get("request_id")
+
+
+map_usage = common.openai_usage
 
 
 def parse_result(data: Mapping[str, Any], provider: str | None = None) -> ChatResult:
@@ -102,7 +113,7 @@ def parse_result(data: Mapping[str, Any], provider: str | None = None) -> ChatRe
         raise error_from_payload(data, status=200, provider=provider)
     usage = data.get("usage")
     choices = tuple(
-        common.choice_from_delta(_from_message(c.get("message") or {}, c.get("finish_reason")))
+        common.choice_from_delta(_delta_of(c.get("message") or _EMPTY, c.get("finish_reason")))
         for c in sorted(data["choices"], key=lambda c: c.get("index", 0))
     )
     return ChatResult(
@@ -113,19 +124,24 @@ def parse_result(data: Mapping[str, Any], provider: str | None = None) -> ChatRe
     )
 
 
-def _from_message(
-    msg: Mapping[str, Any], finish_reason: Any, base: ChatDelta | None = None
-) -> ChatDelta:
+_EMPTY: Mapping[str, Any] = {}
+_NO_CHOICE = ChatDelta()
+
+
+def _delta_of(msg: Mapping[str, Any], finish_reason: Any, chunk_id: str | None = None) -> ChatDelta:
+    """A streamed ``delta`` or a whole ``message``: the same fields, the same reader."""
+    content = msg.get("content")
+    if content.__class__ is not str:
+        content = common.text_of(content)
     # Both names may carry the same text (vLLM 0.11.1-0.15): take one, never both (E.1).
     reasoning = msg.get("reasoning_content") or msg.get("reasoning") or ""
     raw_calls = msg.get("tool_calls")
-    calls = tuple(common.tool_fragments(raw_calls)) if raw_calls else ()
     return ChatDelta(
-        content=common.text_of(msg.get("content")),
-        reasoning=reasoning if isinstance(reasoning, str) else "",
-        tool_calls=calls,
-        finish_reason=finish_reason or None,
-        usage=base.usage if base else None,
-        model=base.model if base else None,
-        id=base.id if base else None,
+        content,
+        reasoning if reasoning.__class__ is str else "",
+        tuple(common.tool_fragments(raw_calls)) if raw_calls else (),
+        None,
+        finish_reason or None,
+        None,
+        chunk_id,
     )
