@@ -1,4 +1,4 @@
-"""maas_core's streaming client against the floor (httpx + httpx-sse + json.loads) and the openai SDK.
+"""maas_core's streaming client vs the floor (httpx + httpx-sse + json.loads) and the openai SDK.
 
 One emulator process serves every client; we measure the *client's* CPU seconds per 1000
 streamed events and per plain (non-streaming) call. Run: ``python -m benchmarks.core_bench``.
@@ -66,9 +66,9 @@ def _measure(base: str, headers: dict[str, str]) -> dict[str, tuple[float, float
         return lambda: [fn() for _ in range(CALLS)]
 
     names = ["floor (httpx + httpx-sse + json)", "maas_core ChatClient", "openai SDK"]
-    streams = interleaved(dict(zip(names, [floor_stream, ours_stream, sdk_stream])))
-    plain = interleaved(dict(zip(names, [calls(floor_call), calls(lambda: ours.chat(request)),
-                                         calls(sdk_call)])))
+    streams = interleaved(dict(zip(names, [floor_stream, ours_stream, sdk_stream], strict=True)))
+    plain_calls = [calls(floor_call), calls(lambda: ours.chat(request)), calls(sdk_call)]
+    plain = interleaved(dict(zip(names, plain_calls, strict=True)))
     return {name: (streams[name], plain[name] / CALLS) for name in names}
 
 
