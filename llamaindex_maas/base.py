@@ -105,7 +105,7 @@ class MaaSBaseLLM(FunctionCallingLLM):
         default=None, description="Override of whether the model takes tools (profile default)."
     )
 
-    _platform: ClassVar[str] = "maas"
+    _platform: ClassVar[Literal["maas", "dashscope"]] = "maas"
     _http_client: httpx.Client | None = PrivateAttr(default=None)
     _async_http_client: httpx.AsyncClient | None = PrivateAttr(default=None)
     _client: ChatClient | None = PrivateAttr(default=None)
@@ -137,7 +137,7 @@ class MaaSBaseLLM(FunctionCallingLLM):
             )
 
     @classmethod
-    def _platform_name(cls) -> str:
+    def _platform_name(cls) -> Literal["maas", "dashscope"]:
         return cls._platform
 
     def _platform_for_instance(self) -> str:
@@ -166,7 +166,8 @@ class MaaSBaseLLM(FunctionCallingLLM):
         """Find a model, service or deployment by its human name and return an LLM for it.
 
         ``discovery`` holds arguments for ``maas_core.discovery.resolve`` (e.g. a management
-        ``base_url``); ``api_key``, ``region`` and ``workspace`` are shared with the LLM.
+        ``base_url``); ``api_key``, ``region``, ``workspace`` and ``protocol`` are shared with the
+        LLM.
         """
         from maas_core.discovery import resolve  # lazily: discovery is optional
 
@@ -519,7 +520,7 @@ def _convert_fields(fields: dict[str, Any]) -> None:
 def _discovery_kwargs(
     discovery: Mapping[str, Any] | None, kwargs: Mapping[str, Any]
 ) -> dict[str, Any]:
-    shared = {k: kwargs[k] for k in ("api_key", "region", "workspace") if kwargs.get(k)}
+    shared = {k: kwargs[k] for k in ("api_key", "region", "workspace", "protocol") if kwargs.get(k)}
     return {**shared, **(discovery or {})}
 
 

@@ -83,7 +83,7 @@ class MaaS(MaaSBaseLLM):
     ``StreamError``, ...) with the platform's code, message and request id.
     """
 
-    _platform: ClassVar[str] = "maas"
+    _platform: ClassVar[Literal["maas", "dashscope"]] = "maas"
 
     @classmethod
     def class_name(cls) -> str:
@@ -133,7 +133,7 @@ class DashScope(MaaSBaseLLM):
     ``total_tokens``, ``reasoning_tokens``, ``cached_tokens``) and ``response.raw["usage"]``.
     """
 
-    _platform: ClassVar[str] = "dashscope"
+    _platform: ClassVar[Literal["maas", "dashscope"]] = "dashscope"
 
     protocol: Literal["native", "compatible"] = Field(
         default="native", description="DashScope API: native (/api/v1) or compatible."

@@ -138,9 +138,7 @@ def test_stream_only_model_answers_chat(make) -> None:  # type: ignore[no-untype
 
 
 def test_think_tags_are_split(make, emu) -> None:  # type: ignore[no-untyped-def]
-    llm = make(
-        "maas", "DeepSeek-R1-Distill-Qwen-1.5B", api_base=emu.maas_service_base_url("svc-1")
-    )
+    llm = make("maas", "DeepSeek-R1-Distill-Qwen-1.5B", api_base=emu.maas_service_base_url("svc-1"))
     response = llm.chat(USER)
     assert isinstance(response.message.blocks[0], ThinkingBlock)
     assert "<think>" not in (response.message.content or "")
@@ -150,11 +148,14 @@ def test_think_tags_are_split(make, emu) -> None:  # type: ignore[no-untyped-def
 
 
 def test_sampling_parameters_reach_the_wire(make, emu) -> None:  # type: ignore[no-untyped-def]
-    llm = make("maas", "DeepSeek-V3", temperature=0.3, max_tokens=3, top_p=0.5, stop=["zz"])
+    llm = make("maas", "DeepSeek-V3", temperature=0.3, max_tokens=1, top_p=0.5, stop=["zz"])
     response = llm.chat(USER, seed=7)
     body = emu.requests[-1].json
     assert (body["temperature"], body["max_tokens"], body["top_p"], body["seed"]) == (
-        0.3, 3, 0.5, 7,
+        0.3,
+        1,
+        0.5,
+        7,
     )
     assert body["stop"] == ["zz"]
     assert response.raw["finish_reason"] == "length"
