@@ -67,6 +67,11 @@ def _send_kwargs(call: Call) -> dict[str, Any]:
     return {"params": call.params, "json": call.json}
 
 
+def _decode(transport: Transport | AsyncTransport, response: httpx.Response) -> Any:
+    """The JSON body, or ``None`` for an empty one (a 204 to a DELETE)."""
+    return transport._decode_json(response) if response.content.strip() else None
+
+
 def _next_or_stop(page: Page[Any], call: Call, count: int) -> Call | None:
     if not page.items or page.next == call or count >= MAX_PAGES:
         return None
@@ -107,9 +112,8 @@ class SyncDriver:
 
     def _one(self, single: Single[T]) -> T:
         call = single.call
-        return single.parse(
-            self._transport.request_json(call.method, call.path, **_send_kwargs(call))
-        )
+        response = self._transport.request(call.method, call.path, **_send_kwargs(call))
+        return single.parse(_decode(self._transport, response))
 
 
 class AsyncDriver:
@@ -148,8 +152,8 @@ class AsyncDriver:
 
     async def _one(self, single: Single[T]) -> T:
         call = single.call
-        payload = await self._transport.request_json(call.method, call.path, **_send_kwargs(call))
-        return single.parse(payload)
+        response = await self._transport.request(call.method, call.path, **_send_kwargs(call))
+        return single.parse(_decode(self._transport, response))
 
 
 # ---- waiting for RUNNING ------------------------------------------------------------------------
