@@ -113,6 +113,24 @@ def wire_tool(tool: ToolSpec) -> dict[str, Any]:
     return {"type": "function", "function": function}
 
 
+def tool_and_format_fields(
+    request: ChatRequest, platform: Platform, profile: ModelProfile, thinking: bool
+) -> dict[str, Any]:
+    """``tools``, ``tool_choice``, ``parallel_tool_calls`` and ``response_format``: one shape
+    in both dialects (native puts them under ``parameters``)."""
+    fields: dict[str, Any] = {}
+    if request.tools:
+        fields["tools"] = [wire_tool(t) for t in request.tools]
+        choice = tool_choice(request, platform, profile, thinking)
+        if choice is not None:
+            fields["tool_choice"] = choice
+        if request.parallel_tool_calls is not None:
+            fields["parallel_tool_calls"] = request.parallel_tool_calls
+    if request.response_format is not None:
+        fields["response_format"] = wire_response_format(request.response_format)
+    return fields
+
+
 def tool_choice(
     request: ChatRequest, platform: Platform, profile: ModelProfile, thinking: bool
 ) -> Any:

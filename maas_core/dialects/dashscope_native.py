@@ -65,15 +65,7 @@ def build_body(
         parameters["incremental_output"] = True
     parameters.update(common.sampling(request))
     parameters.pop("frequency_penalty", None)
-    if request.tools:
-        parameters["tools"] = [common.wire_tool(t) for t in request.tools]
-        choice = common.tool_choice(request, platform, profile, thinking)
-        if choice is not None:
-            parameters["tool_choice"] = choice
-        if request.parallel_tool_calls is not None:
-            parameters["parallel_tool_calls"] = request.parallel_tool_calls
-    if request.response_format is not None:
-        parameters["response_format"] = common.wire_response_format(request.response_format)
+    parameters.update(common.tool_and_format_fields(request, platform, profile, thinking))
     if request.enable_thinking is not None:
         parameters["enable_thinking"] = request.enable_thinking
     if request.thinking_budget is not None:

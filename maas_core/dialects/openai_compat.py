@@ -36,15 +36,7 @@ def build_body(
         ],
     }
     body.update(common.sampling(request))
-    if request.tools:
-        body["tools"] = [common.wire_tool(t) for t in request.tools]
-        choice = common.tool_choice(request, platform, profile, thinking)
-        if choice is not None:
-            body["tool_choice"] = choice
-        if request.parallel_tool_calls is not None:
-            body["parallel_tool_calls"] = request.parallel_tool_calls
-    if request.response_format is not None:
-        body["response_format"] = common.wire_response_format(request.response_format)
+    body.update(common.tool_and_format_fields(request, platform, profile, thinking))
     body.update(_thinking_fields(request, platform, base_url, profile))
     if request.stream:
         body["stream"] = True
