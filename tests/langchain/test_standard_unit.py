@@ -18,7 +18,11 @@ _NOWHERE = "http://127.0.0.1:9"
 
 
 class _Serdes(ChatModelUnitTests):
-    @pytest.mark.xfail(reason=(
+    # The suite calls BaseChatModel.dict() (deprecated in langchain-core 1.4.2) and the beta
+    # load(); both warnings are the suite's own, so the failure left is the one named below.
+    @pytest.mark.filterwarnings("ignore:The method `BaseChatModel.dict`:DeprecationWarning")
+    @pytest.mark.filterwarnings("ignore:The function `load` is in beta")
+    @pytest.mark.xfail(raises=ValueError, reason=(
         "langchain-core 1.7's load(allowed_objects='all') admits only the classes in its own "
         "SERIALIZABLE_MAPPING, which no third-party package is in; the same round trip with "
         "additional_import_mappings passes in test_unit.py::test_serialization_round_trip"))
