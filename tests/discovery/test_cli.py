@@ -1,0 +1,94 @@
+"""maas-models against the emulator: tables, --json, resolve, one-line errors (in-process and
+once as a real subprocess)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from maas_core.cli import main
+from maas_core.emulator import Emulator
+from maas_core.emulator.management import ManagementConfig
+
+pytestmark = pytest.mark.emulator
+
+
+@pytest.fixture
+def urls(emu: Emulator, huawei_env: None, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    monkeypatch.setenv("MAAS_API_KEY", emu.api_key)
+    monkeypatch.setenv("DASHSCOPE_API_KEY", emu.api_key)
+    return ["--modelarts-url", emu.modelarts_url, "--infer-url", emu.infer_url,
+            "--fabric-url", emu.fabric_url, "--fabric-ep-url", emu.fabric_ep_url]
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_tables(urls: list[str], emu: Emulator, mcfg: ManagementConfig,
+                capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["services", *urls], capsys)
+    lines = out.splitlines()
+    assert code == 0 and lines[0].split() == ["NAME", "STATUS", "DESCRIPTION", "ID", "VERSION"]
+    assert lines[-1] == "(26 total)"
+    row = next(line for line in lines if line.startswith("dpsk-v3_2 "))
+    assert "STOPPED" in row and lines[0].index("STATUS") == row.index("STOPPED")  # aligned
+    code, out, _ = run(["models", "--base-url", emu.maas_base_url], capsys)
+    assert code == 0 and "DeepSeek-R1" in out
+    code, out, _ = run(["fabric-models", "--workspace-id", mcfg.fabric_workspace, "--name",
+                        "glm", *urls], capsys)
+    assert code == 0 and "Glm-4-9B-Chat" in out and "(1 total)" in out
+    code, out, _ = run(["instances", "--workspace-id", mcfg.fabric_workspace, *urls], capsys)
+    assert code == 0 and "qwen2-72b-svc" in out
+
+
+def test_json_and_resolve(urls: list[str], emu: Emulator,
+                          capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["--json", "deployments", "--base-url", emu.dashscope_base_url], capsys)
+    data = json.loads(out)
+    assert code == 0 and len(data) == 14 and data[0]["status"] == "RUNNING"
+    code, out, _ = run(["resolve", "DeepSeek-R1-Distill-Qwen-1.5B", "--base-url",
+                        emu.maas_base_url, *urls], capsys)
+    assert code == 0 and "model     DeepSeek-R1-Distill-Qwen-1.5B" in out
+    assert "/v1/infers/" in out
+    code, out, _ = run(["resolve", "qwen-plus", "--platform", "dashscope", "--protocol",
+                        "compatible", "--base-url", emu.dashscope_base_url, "--json"], capsys)
+    assert json.loads(out)["base_url"] == emu.dashscope_compatible_base_url
+
+
+def test_errors_are_one_line(urls: list[str], emu: Emulator, mcfg: ManagementConfig,
+                             monkeypatch: pytest.MonkeyPatch,
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["resolve", "dpsk-v3_2", "--base-url", emu.maas_base_url, *urls],
+                         capsys)
+    assert code == 1 and out == "" and len(err.strip().splitlines()) == 1
+    assert "but it is STOPPED" in err and "Traceback" not in err
+    code, _, err = run(["fabric-models", "--workspace-id", mcfg.fabric_workspace,
+                        "--visibility", "SECRET", *urls], capsys)
+    assert code == 2 and err.startswith("maas-models: error: Fabric list models: visibility")
+    monkeypatch.delenv("DASHSCOPE_API_KEY")
+    code, _, err = run(["deployments", "--base-url", emu.dashscope_base_url], capsys)
+    assert code == 2 and err.strip() == (
+        "maas-models: error: no DashScope API key: pass api_key=... or set DASHSCOPE_API_KEY")
+
+
+def test_subprocess(emu: Emulator, mcfg: ManagementConfig) -> None:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("HUAWEICLOUD_", "MAAS_", "DASHSCOPE_"))}
+    base = [sys.executable, "-m", "maas_core.cli"]
+    missing = subprocess.run([*base, "services", "--modelarts-url", emu.modelarts_url],
+                             capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1
+    env.update(HUAWEICLOUD_SDK_AK=mcfg.access_key, HUAWEICLOUD_SDK_SK=mcfg.secret_key,
+               HUAWEICLOUD_SDK_PROJECT_ID=mcfg.project_id)
+    listed = subprocess.run([*base, "--json", "services", "--modelarts-url", emu.modelarts_url],
+                            capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert listed.returncode == 0, listed.stderr
+    assert len(json.loads(listed.stdout)) == 26
