@@ -96,3 +96,23 @@ def test_dashscope_error_body(http: httpx.Client, emu: Emulator) -> None:
     got = http.get("/api/v1/deployments/qwen-plus-2025-12-01-b6d61c71",
                    headers={"Authorization": f"Bearer {emu.api_key}"}).json()
     assert set(got) == {"request_id", "output"} and got["output"]["status"] == "RUNNING"
+
+
+def test_management_emulator_is_independent_of_the_client() -> None:
+    """The emulator judges the client: it imports nothing of maas_core outside the emulator."""
+    import ast
+    from pathlib import Path
+
+    import maas_core.emulator.management as pkg
+
+    for path in Path(pkg.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] if node.level == 0 else []
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            for name in names:
+                assert not name.startswith("maas_core") or name.startswith("maas_core.emulator"), (
+                    f"{path.name} imports {name}")
