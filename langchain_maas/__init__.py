@@ -2,19 +2,28 @@
 
 ``ChatMaaS`` and ``ChatDashScope`` adapt ``maas_core`` (wire protocols, retries, model profiles)
 to LangChain's ``BaseChatModel``. Errors are maas_core's, also LangChain ``ModelError``s.
+
+Names are loaded on first use (PEP 562), as ``langchain_core`` itself does: ``import
+langchain_maas`` stays cheap, and ``from langchain_maas import ChatMaaS`` loads the model.
 """
 
-from ._errors import (
-    MaaSAPIConnectionError,
-    MaaSAPITimeoutError,
-    MaaSAuthenticationError,
-    MaaSBadRequestError,
-    MaaSNotFoundError,
-    MaaSPermissionDeniedError,
-    MaaSRateLimitError,
-    MaaSServerError,
-)
-from .chat_models import ChatDashScope, ChatMaaS
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._errors import (
+        MaaSAPIConnectionError,
+        MaaSAPITimeoutError,
+        MaaSAuthenticationError,
+        MaaSBadRequestError,
+        MaaSNotFoundError,
+        MaaSPermissionDeniedError,
+        MaaSRateLimitError,
+        MaaSServerError,
+    )
+    from .chat_models import ChatDashScope, ChatMaaS
 
 __all__ = [
     "ChatDashScope",
@@ -28,3 +37,17 @@ __all__ = [
     "MaaSRateLimitError",
     "MaaSServerError",
 ]
+
+_MODULES = {"ChatDashScope": ".chat_models", "ChatMaaS": ".chat_models"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in __all__:
+        raise AttributeError(f"module 'langchain_maas' has no attribute {name!r}")
+    value = getattr(import_module(_MODULES.get(name, "._errors"), __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

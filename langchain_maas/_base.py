@@ -10,6 +10,7 @@ maas_core; this class converts types and follows LangChain's conventions.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from typing import Any, ClassVar, Literal
@@ -405,6 +406,12 @@ class _BaseChatMaaS(BaseChatModel):
         llm = self.bind(response_format=response_format, ls_structured_output_format=output)
         parser = PydanticOutputParser(pydantic_object=schema) if pydantic else JsonOutputParser()
         return llm, parser
+
+
+# langchain-core inspects ``_generate``'s signature on every non-streaming call (to see whether
+# it takes ``run_manager``); a precomputed ``__signature__`` makes that lookup a dict read.
+for _method in (_BaseChatMaaS._generate, _BaseChatMaaS._agenerate):
+    setattr(_method, "__signature__", inspect.signature(_method))  # noqa: B010
 
 
 def _tool_choice(choice: dict[str, Any] | str | bool, tools: list[dict[str, Any]]) -> Any:

@@ -254,6 +254,53 @@ def _ai_message(message: Message, metadata: dict[str, Any], usage: UsageMetadata
 
 # ---------------------------------------------------------------- output: streams
 
+# A stream hands out one chunk per token, so building them is the adapter's hot path. Chunks
+# that carry only text / reasoning have nothing for LangChain's validators to compute (no tool
+# calls to parse, no legacy fields to migrate), so they are assembled the way pydantic's
+# ``model_construct`` does, without its per-field loop: about 2.5 us instead of 11 us. The field
+# sets are checked against the installed classes at import; any mismatch (a new LangChain field)
+# falls back to the validating constructors.
+_new = object.__new__
+_set = object.__setattr__
+_MESSAGE_SET = frozenset({"content", "additional_kwargs", "response_metadata", "id"})
+_GENERATION_SET = frozenset({"message", "text"})
+_FAST = set(AIMessageChunk.model_fields) == {
+    "content", "additional_kwargs", "response_metadata", "type", "name", "id", "tool_calls",
+    "invalid_tool_calls", "usage_metadata", "tool_call_chunks", "chunk_position",
+} and set(ChatGenerationChunk.model_fields) == {"text", "generation_info", "type", "message"}
+
+
+def fast_chunk(content: Any, additional_kwargs: dict[str, Any],
+               response_metadata: dict[str, Any], message_id: str | None) -> AIMessageChunk:
+    """An ``AIMessageChunk`` without tool calls, equal to the validated one."""
+    if not _FAST:
+        return AIMessageChunk(content=content, additional_kwargs=additional_kwargs,
+                              response_metadata=response_metadata, id=message_id)
+    message = _new(AIMessageChunk)
+    _set(message, "__dict__", {
+        "content": content, "additional_kwargs": additional_kwargs,
+        "response_metadata": response_metadata, "type": "AIMessageChunk", "name": None,
+        "id": message_id, "tool_calls": [], "invalid_tool_calls": [], "usage_metadata": None,
+        "tool_call_chunks": [], "chunk_position": None})
+    _set(message, "__pydantic_fields_set__", set(_MESSAGE_SET))
+    _set(message, "__pydantic_extra__", {})  # BaseMessage allows extra fields
+    _set(message, "__pydantic_private__", None)
+    return message
+
+
+def fast_generation(message: AIMessageChunk, text: str) -> ChatGenerationChunk:
+    """``ChatGenerationChunk(message=message)`` for a message whose text is ``text``."""
+    if not _FAST:
+        return ChatGenerationChunk(message=message)
+    generation = _new(ChatGenerationChunk)
+    _set(generation, "__dict__", {"text": text, "generation_info": None,
+                                  "type": "ChatGenerationChunk", "message": message})
+    _set(generation, "__pydantic_fields_set__", set(_GENERATION_SET))
+    _set(generation, "__pydantic_extra__", None)
+    _set(generation, "__pydantic_private__", None)
+    return generation
+
+
 
 class ChunkBuilder:
     """Builds the ``ChatGenerationChunk`` of each delta of one stream.
@@ -274,14 +321,19 @@ class ChunkBuilder:
         self._tool_blocks: dict[int, int] = {}
 
     def chunk(self, delta: ChatDelta) -> ChatGenerationChunk:
-        if delta.usage is not None or delta.finish_reason or delta.model or delta.request_id:
+        """The chunk of one delta; maas_core's closing delta (no text) is the last chunk."""
+        if not (delta.content or delta.reasoning or delta.tool_calls):
             return self._last(delta)
         kwargs = {"reasoning_content": delta.reasoning} if delta.reasoning else {}
+        if not delta.tool_calls:  # the hot path: text or reasoning only
+            content: Any = self._v1_blocks(delta, []) if self._v1 else delta.content
+            message = fast_chunk(content, kwargs, self._metadata(), delta.id)
+            return fast_generation(message, delta.content)
         tool_chunks = [
             tool_call_chunk(name=t.name, args=t.arguments, id=t.id, index=t.index)
             for t in delta.tool_calls
         ]
-        content: Any = self._v1_blocks(delta, tool_chunks) if self._v1 else delta.content
+        content = self._v1_blocks(delta, tool_chunks) if self._v1 else delta.content
         message = AIMessageChunk(
             content=content, additional_kwargs=kwargs, tool_call_chunks=tool_chunks,
             response_metadata=self._metadata(), id=delta.id)

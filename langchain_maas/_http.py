@@ -5,6 +5,8 @@ them; a pool per instance would leave its keep-alive sockets to the garbage coll
 you do not pass ``http_client`` / ``http_async_client``:
 
 * sync calls share one process-wide ``httpx.Client`` (timeouts are set per request by maas_core);
+* both keep no cookies: a pool shared by models with different keys must not carry one user's
+  gateway cookies into another's requests (and skipping the cookie jar saves time per call);
 * async calls share one ``httpx.AsyncClient`` per event loop. A pool is bound to the loop its
   sockets were opened on, so it is closed *on that loop* when the loop shuts down: a keeper async
   generator registered with the loop is finalised by ``loop.shutdown_asyncgens()`` (which
@@ -16,6 +18,8 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncGenerator
+from http.cookiejar import CookieJar
+from typing import Any
 
 import httpx
 
@@ -27,12 +31,23 @@ _sync: list[httpx.Client] = []
 _by_loop: dict[asyncio.AbstractEventLoop, tuple[httpx.AsyncClient, AsyncGenerator[None]]] = {}
 
 
+class _NoCookies(CookieJar):
+    """A jar that never stores anything."""
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        return None
+
+
+def _options() -> dict[str, Any]:
+    return {"limits": _LIMITS, "cookies": _NoCookies()}
+
+
 def shared_client() -> httpx.Client:
     """The process-wide sync pool."""
     if not _sync:
         with _lock:
             if not _sync:
-                _sync.append(httpx.Client(limits=_LIMITS))
+                _sync.append(httpx.Client(**_options()))
     return _sync[0]
 
 
@@ -42,7 +57,7 @@ async def shared_async_client() -> httpx.AsyncClient:
     entry = _by_loop.get(loop)
     if entry is not None:
         return entry[0]
-    client = httpx.AsyncClient(limits=_LIMITS)
+    client = httpx.AsyncClient(**_options())
     keeper = _keep(loop, client)
     _by_loop[loop] = (client, keeper)
     await keeper.__anext__()  # registers the generator with the loop's shutdown_asyncgens()
