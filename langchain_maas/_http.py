@@ -16,6 +16,7 @@ you do not pass ``http_client`` / ``http_async_client``:
 from __future__ import annotations
 
 import asyncio
+import atexit
 import threading
 from collections.abc import AsyncGenerator
 from http.cookiejar import CookieJar
@@ -47,7 +48,9 @@ def shared_client() -> httpx.Client:
     if not _sync:
         with _lock:
             if not _sync:
-                _sync.append(httpx.Client(**_options()))
+                client = httpx.Client(**_options())
+                atexit.register(client.close)  # no socket left to the interpreter's teardown
+                _sync.append(client)
     return _sync[0]
 
 

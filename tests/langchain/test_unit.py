@@ -259,3 +259,20 @@ def test_quota_is_not_retryable_and_others_pass_through() -> None:
     assert isinstance(to_langchain_error(core.APITimeoutError("t")), ModelTimeoutError)
     plain = core.StreamError("cut")
     assert to_langchain_error(plain) is plain
+
+
+def test_fast_chunks_equal_validated_ones() -> None:
+    assert _convert._FAST  # the installed LangChain has the fields the fast path knows
+    from langchain_core.messages import AIMessageChunk
+    from langchain_core.outputs import ChatGenerationChunk
+
+    metadata = {"model_provider": "huawei-maas"}
+    fast = _convert.fast_chunk("hi", {"reasoning_content": "r"}, dict(metadata), "id-1")
+    slow = AIMessageChunk(content="hi", additional_kwargs={"reasoning_content": "r"},
+                          response_metadata=dict(metadata), id="id-1")
+    assert fast == slow and fast.model_dump() == slow.model_dump()
+    assert fast.model_fields_set <= slow.model_fields_set | {"id"}
+    generation = _convert.fast_generation(fast, "hi")
+    assert generation == ChatGenerationChunk(message=slow)
+    merged = fast + slow
+    assert merged.content == "hihi" and merged.additional_kwargs["reasoning_content"] == "rr"
