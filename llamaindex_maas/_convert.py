@@ -271,7 +271,12 @@ def to_chat_message(message: Message, usage: Usage | None = None) -> ChatMessage
         ToolCallBlock(tool_call_id=c.id, tool_name=c.name, tool_kwargs=tool_kwargs(c.arguments))
         for c in message.tool_calls
     )
-    return ChatMessage(role=MessageRole.ASSISTANT, blocks=blocks)
+    return _assistant(blocks)
+
+
+def _assistant(blocks: list[Any]) -> ChatMessage:
+    # The blocks are built (and validated) here: skip validating them a second time.
+    return ChatMessage.model_construct(role=MessageRole.ASSISTANT, blocks=blocks)
 
 
 def _thinking_block(content: str, usage: Usage | None) -> ThinkingBlock:
@@ -301,7 +306,7 @@ def partial_tool_kwargs(value: dict[str, Any] | str) -> dict[str, Any]:
 
 def chat_response(result: ChatResult) -> ChatResponse:
     """A non-streamed answer as a ``ChatResponse``."""
-    return ChatResponse(
+    return ChatResponse.model_construct(
         message=to_chat_message(result.message, result.usage),
         raw=raw_of(
             usage=result.usage,
@@ -329,7 +334,7 @@ class MessageBuilder:
         self._text = TextBlock(text="")
         self._thinking: ThinkingBlock | None = None
         self._tools: list[ToolCallBlock] = []
-        self.message = ChatMessage(role=MessageRole.ASSISTANT, blocks=[self._text])
+        self.message = _assistant([self._text])
 
     def feed(self, delta: ChatDelta) -> None:
         """Append a delta's reasoning, text and tool-call fragments."""
