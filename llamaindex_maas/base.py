@@ -38,6 +38,7 @@ from typing_extensions import Self
 from maas_core import (
     AsyncChatClient,
     ChatClient,
+    ChatDelta,
     ChatRequest,
     MissingCredentialsError,
     ModelProfile,
@@ -534,25 +535,51 @@ def _keep_first_tool_call(message: ChatMessage) -> None:
         message.blocks.remove(extra)
 
 
-def _chat_chunks(deltas: Iterator[Any]) -> ChatResponseGen:
+def _chat_chunks(deltas: Iterator[ChatDelta]) -> ChatResponseGen:
     stream = ChatStream()
-    for delta in deltas:
-        yield stream.chunk(delta)
+    try:
+        for delta in deltas:
+            yield stream.chunk(delta)
+    finally:
+        _close(deltas)  # a consumer that stops early releases the connection now
 
 
-async def _achat_chunks(deltas: AsyncIterator[Any]) -> ChatResponseAsyncGen:
+async def _achat_chunks(deltas: AsyncIterator[ChatDelta]) -> ChatResponseAsyncGen:
     stream = ChatStream()
-    async for delta in deltas:
-        yield stream.chunk(delta)
+    try:
+        async for delta in deltas:
+            yield stream.chunk(delta)
+    finally:
+        await _aclose(deltas)  # async generators are not closed by garbage collection
 
 
-def _completion_chunks(deltas: Iterator[Any]) -> CompletionResponseGen:
+def _completion_chunks(deltas: Iterator[ChatDelta]) -> CompletionResponseGen:
     stream = ChatStream()
-    for delta in deltas:
-        yield stream.completion(delta)
+    try:
+        for delta in deltas:
+            yield stream.completion(delta)
+    finally:
+        _close(deltas)
 
 
-async def _acompletion_chunks(deltas: AsyncIterator[Any]) -> CompletionResponseAsyncGen:
+async def _acompletion_chunks(
+    deltas: AsyncIterator[ChatDelta],
+) -> CompletionResponseAsyncGen:
     stream = ChatStream()
-    async for delta in deltas:
-        yield stream.completion(delta)
+    try:
+        async for delta in deltas:
+            yield stream.completion(delta)
+    finally:
+        await _aclose(deltas)
+
+
+def _close(deltas: Iterator[ChatDelta]) -> None:
+    close = getattr(deltas, "close", None)
+    if close is not None:
+        close()
+
+
+async def _aclose(deltas: AsyncIterator[ChatDelta]) -> None:
+    aclose = getattr(deltas, "aclose", None)
+    if aclose is not None:
+        await aclose()

@@ -159,3 +159,15 @@ def test_sampling_parameters_reach_the_wire(make, emu) -> None:  # type: ignore[
     )
     assert body["stop"] == ["zz"]
     assert response.raw["finish_reason"] == "length"
+
+
+async def test_stopping_a_stream_early_releases_it(make) -> None:  # type: ignore[no-untyped-def]
+    llm = make("maas", "DeepSeek-R1")
+    stream = await llm.astream_chat(USER)
+    first = await stream.__anext__()
+    assert first.additional_kwargs["thinking_delta"]
+    await stream.aclose()
+    chunks = llm.stream_chat(USER)
+    assert next(chunks).message.blocks
+    chunks.close()
+    check_message(await llm.achat(USER), reasons=True)  # the connection pool is still usable
