@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from maas_core.emulator.models import ModelSpec
-from maas_core.emulator.schema_values import value_for
+from maas_core.emulator.schema_values import topic_word, value_for
 
 _PIECE = re.compile(r"\s*[!-~]+|\s*[^\s!-~]{1,2}|\s+$")
 _COUNT = re.compile(r"[A-Za-z0-9_]+|[^\sA-Za-z0-9_]")
@@ -144,6 +144,18 @@ def _trailing_tool_messages(messages: list[dict[str, Any]]) -> list[dict[str, An
     return tail
 
 
+_KEY_NAMES = re.compile(r"'(\w+)'")
+
+
+def _json_object(req: ChatInput, user: str) -> dict[str, str]:
+    """JSON mode: the keys the prompt asks for ("with 'setup' and 'punchline' keys"), else
+    ``{"answer": ...}``: a stand-in for a model that follows the prompt's format."""
+    keys = _KEY_NAMES.findall(user) if "key" in user.lower() else []
+    if keys:
+        return {key: f"{key} about {topic_word(user)}" for key in keys}
+    return {"answer": _answer_text(req, user)}
+
+
 def _content_pieces(req: ChatInput, user: str) -> list[str]:
     fmt = (req.response_format or {}).get("type")
     if fmt == "json_schema":
@@ -151,7 +163,7 @@ def _content_pieces(req: ChatInput, user: str) -> list[str]:
         text = json.dumps(value_for(spec.get("schema") or {}, user), ensure_ascii=False)
         return [text[i : i + 8] for i in range(0, len(text), 8)]
     if fmt == "json_object":
-        text = json.dumps({"answer": _answer_text(req, user)}, ensure_ascii=False)
+        text = json.dumps(_json_object(req, user), ensure_ascii=False)
         return [text[i : i + 8] for i in range(0, len(text), 8)]
     base = pieces(_answer_text(req, user))
     if req.forced_tokens is not None:

@@ -31,8 +31,15 @@ _FORMATS = {
 _MAX_DEPTH = 8
 
 
+_QUOTED = re.compile(r"'([^']{2,})'|\"([^\"]{2,})\"|“([^”]{2,})”|「([^」]{2,})」")
+
+
 def topic_word(text: str) -> str:
-    """The last non-trivial word of ``text`` ("What is the weather in Paris?" -> "Paris")."""
+    """A quoted phrase of ``text`` if there is one ("a customer named '你好啊集团'"), else
+    its last non-trivial word ("What is the weather in Paris?" -> "Paris")."""
+    quoted = _QUOTED.search(text)
+    if quoted:
+        return next(group for group in quoted.groups() if group)
     # Identifiers such as tool names ("get_weather") are not topics.
     words = [
         w for w in _WORD.findall(text) if len(w) >= 3 and w.lower() not in _STOP and "_" not in w

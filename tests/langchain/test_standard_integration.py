@@ -23,16 +23,6 @@ from maas_core.emulator import Emulator
 from . import _emu
 
 _VISION_TESTS = ("test_image_inputs", "test_anthropic_inputs")
-_JSON_MODE_XFAIL = (
-    "the offline emulator answers JSON mode with a fixed {\"answer\": ...} object: following the "
-    "prompt's request for 'setup' and 'punchline' keys needs a real language model; JSON mode "
-    "itself is covered in test_scenarios.py::test_structured_output_methods"
-)
-_UNICODE_XFAIL = (
-    "the offline emulator fills tool arguments from the schema with words of the prompt; "
-    "picking the quoted company name out of the sentence needs a real language model. Unicode "
-    "arguments are checked in test_scenarios.py::test_unicode_tool_arguments"
-)
 _DASHSCOPE_TOOL_CHOICE_XFAIL = (
     "DashScope's tool_choice has no 'required' (only auto, none or one named function, "
     "PROTOCOLS.md A.3), so the suite's tool_choice='any' with two tools cannot be sent: maas_core "
@@ -115,16 +105,6 @@ class _EmulatorSuite(ChatModelIntegrationTests):
         _invoke(llm, prompt, stream=stream)  # the second call reads the cached prefix
         return _invoke(llm, prompt, stream=stream)
 
-    @pytest.mark.xfail(reason=_JSON_MODE_XFAIL, raises=(AssertionError, ValueError))
-    def test_json_mode(self, model: BaseChatModel) -> None:
-        super().test_json_mode(model)
-
-    @pytest.mark.xfail(reason=_UNICODE_XFAIL, raises=AssertionError)
-    def test_unicode_tool_call_integration(self, model: BaseChatModel, *,
-                                           tool_choice: str | None = None,
-                                           force_tool_call: bool = True) -> None:
-        super().test_unicode_tool_call_integration(
-            model, tool_choice=tool_choice, force_tool_call=force_tool_call)
 
 
 def _invoke(llm: BaseChatModel, prompt: str, *, stream: bool) -> AIMessage:
