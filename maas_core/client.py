@@ -179,7 +179,9 @@ class ChatClient(_BaseChatClient):
         yield from self._deltas(call, self._decoder(call))
 
     def _deltas(self, call: _Call, decoder: StreamDecoder) -> Iterator[ChatDelta]:
-        events = self.transport.stream_sse("POST", call.path, json=call.body, headers=call.headers)
+        events = self.transport.stream_sse(
+            "POST", call.path, json=call.body, headers=call.headers, on_open=decoder.opened
+        )
         feed = decoder.feed
         try:
             for event in events:
@@ -237,7 +239,9 @@ class AsyncChatClient(_BaseChatClient):
             yield delta
 
     async def _deltas(self, call: _Call, decoder: StreamDecoder) -> AsyncIterator[ChatDelta]:
-        events = self.transport.stream_sse("POST", call.path, json=call.body, headers=call.headers)
+        events = self.transport.stream_sse(
+            "POST", call.path, json=call.body, headers=call.headers, on_open=decoder.opened
+        )
         feed = decoder.feed
         try:
             async for event in events:

@@ -14,9 +14,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import httpx
+
 from .accumulate import StreamAccumulator
 from .dialects import dashscope_native, openai_compat
-from .errors import StreamError, error_from_payload
+from .errors import APIStatusError, StreamError, error_from_payload
 from .think_tags import ThinkTagSplitter
 from .types import ChatDelta, ChatResult
 
@@ -53,6 +55,7 @@ class StreamDecoder:
         self._raw_usage: Mapping[str, Any] | None = None
         self._parse = dashscope_native.parse_event if self._native else _parse_openai
         self._usage_of = self._wire.usage_of
+        self.header_request_id: str | None = None
 
     def feed(self, event: str, data: str) -> ChatDelta | None:
         """One SSE event (its ``event:`` field and ``data``); the delta to hand out, if any."""
@@ -69,8 +72,13 @@ class StreamDecoder:
         if payload.__class__ is not dict:
             raise self._malformed(event, data, payload)
         if event == "error":  # also on compatible-mode streams (PROTOCOLS.md B.5)
-            raise error_from_payload(payload, provider=self._provider, in_stream=True)
-        delta = self._parse(event, payload, self._provider)
+            raise self._in_stream(
+                error_from_payload(payload, provider=self._provider, in_stream=True)
+            )
+        try:
+            delta = self._parse(event, payload, self._provider)
+        except APIStatusError as error:
+            raise self._in_stream(error) from None
         usage = self._usage_of(payload)
         if usage:  # cumulative or final: the last one wins, never a sum
             self._raw_usage = usage
@@ -107,6 +115,18 @@ class StreamDecoder:
     def fail(self, error: StreamError) -> StreamError:
         """Attach what arrived so far to ``error``."""
         error.partial = self.result()
+        return error
+
+    def opened(self, response: httpx.Response) -> None:
+        """The stream's response headers: its request id names errors the body does not."""
+        self.header_request_id = response.headers.get("x-request-id")
+        self.accumulator.request_id = self.accumulator.request_id or self.header_request_id
+
+    def _in_stream(self, error: APIStatusError) -> APIStatusError:
+        if error.request_id is None:
+            error.request_id = self.header_request_id
+        if isinstance(error, StreamError):
+            self.fail(error)
         return error
 
     def _malformed(self, event: str, data: str, payload: Any) -> StreamError:

@@ -16,7 +16,14 @@ import email.utils
 import logging
 import random
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Mapping
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Generator,
+    Iterator,
+    Mapping,
+)
 from typing import Any
 
 import httpx
@@ -229,9 +236,18 @@ class Transport(_BaseTransport):
         return self._decode_json(self.request(method, path, **kwargs))
 
     def stream_sse(
-        self, method: str, path: str, *, json: Any = None, headers: Mapping[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        on_open: Callable[[httpx.Response], None] | None = None,
     ) -> Generator[ServerSentEvent, None, None]:
-        """The events of a streamed answer; retried only until the first event is out."""
+        """The events of a streamed answer; retried only until the first event is out.
+
+        ``on_open`` sees the accepted response (its headers) before the first event.
+        """
         url = self._url(path)
         kwargs = self._request_kwargs(json, None, headers)
         attempt = 0
@@ -240,6 +256,8 @@ class Transport(_BaseTransport):
                 with self._client.stream(method, url, **kwargs) as response:
                     logger.debug("%s %s -> %s (stream)", method, url, response.status_code)
                     if response.is_success and _is_event_stream(response):
+                        if on_open is not None:
+                            on_open(response)
                         yield from self._events(response)
                         return
                     response.read()
@@ -310,7 +328,13 @@ class AsyncTransport(_BaseTransport):
         return self._decode_json(await self.request(method, path, **kwargs))
 
     async def stream_sse(
-        self, method: str, path: str, *, json: Any = None, headers: Mapping[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        on_open: Callable[[httpx.Response], None] | None = None,
     ) -> AsyncGenerator[ServerSentEvent, None]:
         url = self._url(path)
         kwargs = self._request_kwargs(json, None, headers)
@@ -320,6 +344,8 @@ class AsyncTransport(_BaseTransport):
                 async with self._client.stream(method, url, **kwargs) as response:
                     logger.debug("%s %s -> %s (stream)", method, url, response.status_code)
                     if response.is_success and _is_event_stream(response):
+                        if on_open is not None:
+                            on_open(response)
                         async for event in self._events(response):
                             yield event
                         return

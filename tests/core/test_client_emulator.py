@@ -214,8 +214,7 @@ async def test_in_stream_error_frame_is_typed(emu, mode, platform):
         await _run(emu, mode, platform, model, fault=fault)
     assert isinstance(info.value, StreamError)
     assert info.value.code and "quota" in info.value.message.lower()
-    if platform != "maas":
-        assert info.value.request_id
+    assert info.value.request_id  # from the frame, or the stream's x-request-id header
 
 
 @pytest.mark.parametrize("mode", ["stream", "astream"])

@@ -122,16 +122,7 @@ async def test_error_frame_in_stream(make, kind, model, protocol) -> None:
         [c async for c in await llm.astream_chat(USER)]
 
 
-NO_FRAME_ID = pytest.mark.xfail(
-    reason="vLLM error frames carry no request id and maas_core does not yet attach the SSE "
-    "response's x-request-id header to in-stream errors",
-)
-
-
-@pytest.mark.parametrize(
-    ("kind", "model", "protocol"),
-    [pytest.param(*CLASSES[0], marks=NO_FRAME_ID), *CLASSES[1:]],
-)
+@pytest.mark.parametrize(("kind", "model", "protocol"), CLASSES)
 def test_error_frame_names_the_request_id(make, emu, kind, model, protocol) -> None:
     with pytest.raises(APIStatusError) as info:
         list(frame_error(make, kind, model, protocol).stream_chat(USER))
