@@ -23,13 +23,13 @@ MESSAGES = [{"role": "user", "content": "benchmark"}]
 
 def main() -> None:
     with emulator_process() as url:
-        base = url + "/v1"
-        headers = {"X-Emulator-Tokens": str(EVENTS)}
-        rows = _measure(base, headers)
-    _print(rows)
+        rows = measure(url + "/v1")
+    print_report(rows)
 
 
-def _measure(base: str, headers: dict[str, str]) -> dict[str, tuple[float, float]]:
+def measure(base: str, events: int = EVENTS) -> dict[str, tuple[float, float]]:
+    """(CPU seconds per stream of ``events`` events, per plain call) of each client."""
+    headers = {"X-Emulator-Tokens": str(events)}
     import openai
 
     http = httpx.Client(timeout=60)
@@ -69,17 +69,16 @@ def _measure(base: str, headers: dict[str, str]) -> dict[str, tuple[float, float
     streams = interleaved(dict(zip(names, [floor_stream, ours_stream, sdk_stream], strict=True)))
     plain_calls = [calls(floor_call), calls(lambda: ours.chat(request)), calls(sdk_call)]
     plain = interleaved(dict(zip(names, plain_calls, strict=True)))
-    return {name: (streams[name], plain[name] / CALLS) for name in names}
+    return {name: (streams[name] / events * 1000, plain[name] / CALLS) for name in names}
 
 
-def _print(rows: dict[str, tuple[float, float]]) -> None:
+def print_report(rows: dict[str, tuple[float, float]]) -> None:
     floor_event, floor_call = rows["floor (httpx + httpx-sse + json)"]
     ours_event, ours_call = rows["maas_core ChatClient"]
-    print(f"client CPU seconds; streams of {EVENTS} events; best of 9 interleaved rounds\n")
+    print("maas_core: client CPU; best of 9 interleaved rounds\n")
     print(f"{'client':36} {'s/1000 events':>14} {'x floor':>8} {'ms/call':>9} {'x floor':>8}")
-    for name, (event, call) in rows.items():
-        per_k = event / EVENTS * 1000
-        print(f"{name:36} {per_k:14.4f} {event / floor_event:8.2f} {call * 1000:9.3f} "
+    for name, (per_k, call) in rows.items():
+        print(f"{name:36} {per_k:14.4f} {per_k / floor_event:8.2f} {call * 1000:9.3f} "
               f"{call / floor_call:8.2f}")
     sdk_event, sdk_call = rows["openai SDK"]
     print(f"\nopenai SDK / maas_core per event: {sdk_event / ours_event:.2f}x;"

@@ -4,7 +4,7 @@ One run, one local emulator server (in its own process, so the server never comp
 client for the GIL). Prints seconds of client time per 1000 streamed events and per ``invoke``,
 and import times measured in fresh interpreters, each with its ratio to ``ChatOpenAI``.
 
-    .venv/bin/python benchmarks/langchain_bench.py [--events 2000] [--reps 7] [--invokes 200]
+    python -m benchmarks.langchain_bench [--events 2000] [--reps 7] [--invokes 200]
 
 Floors: the *framework floor* is a do-nothing ``BaseChatModel`` whose ``_stream`` yields
 pre-built chunks (LangChain's own per-chunk cost); the *transport floor* is httpx + httpx-sse +
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,8 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from pydantic import PrivateAttr
+
+from benchmarks._server import emulator_process
 
 API_KEY = "sk-emulator"
 MODEL = "DeepSeek-V3"
@@ -58,28 +59,6 @@ class FloorChat(BaseChatModel):
     def _stream(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
                 **kwargs: Any) -> Iterator[ChatGenerationChunk]:
         yield from self._chunks
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server() -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "maas_core.emulator", "--port", str(port), "--log-level",
-         "warning"], stdout=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            httpx.get(url + "/v1/models", headers={"Authorization": f"Bearer {API_KEY}"})
-            return proc, url
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("the emulator did not start")
 
 
 def timed(run: Callable[[], int], reps: int) -> tuple[float, float, int]:
@@ -160,55 +139,59 @@ def models(base: str, headers: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def measure(base: str, events: int = 2000, reps: int = 7, invokes: int = 200) -> dict[str, Any]:
+    """Every LangChain number, against the emulator at ``base``."""
+    stream_models = models(base, {"X-Emulator-Tokens": str(events)})
+    stream = {name: timed(stream_runner(m), reps) for name, m in stream_models.items()}
+    stream["framework floor (pre-built chunks)"] = timed(
+        stream_runner(FloorChat(events=events).prepare()), reps)
+    stream["transport floor (httpx+sse+json)"] = timed(transport_runner(base, events), reps)
+    invoke_models = models(base, {})
+    calls = {name: timed(invoke_runner(m, invokes), 3)[0] / invokes
+             for name, m in invoke_models.items()}
+    statements = ("import langchain_maas", "from langchain_maas import ChatMaaS",
+                  "import langchain_openai", "import langchain_deepseek",
+                  "from langchain_core.language_models import BaseChatModel")
+    return {
+        "events": events, "reps": reps, "invokes": invokes,
+        "stream_s_per_1k": {n: best / count * 1000 for n, (best, _, count) in stream.items()},
+        "invoke_s": calls,
+        "import_s": {s: import_time(s) for s in statements},
+        "loads_llama_index": loads_llama_index(),
+    }
+
+
+def print_report(results: dict[str, Any]) -> None:
+    per_event = results["stream_s_per_1k"]
+    print(f"stream: client ms per 1000 events ({results['events']}-event streams, best of "
+          f"{results['reps']}; ratio to ChatOpenAI)")
+    for name, value in per_event.items():
+        print(f"  {name:<34} {value * 1000:>10.3f} ms  {value / per_event['ChatOpenAI']:>7.2f}x")
+    floors = per_event["framework floor (pre-built chunks)"] + per_event[
+        "transport floor (httpx+sse+json)"]
+    print(f"  ChatMaaS / (framework + transport floor) = {per_event['ChatMaaS'] / floors:.2f}x "
+          "(target <= 1.5x)")
+    calls = results["invoke_s"]
+    print(f"invoke: client ms per call (best of 3 x {results['invokes']}; ratio to ChatOpenAI)")
+    for name, seconds in calls.items():
+        print(f"  {name:<34} {seconds * 1000:>10.3f} ms  {seconds / calls['ChatOpenAI']:>7.2f}x")
+    imports = results["import_s"]
+    reference = imports["import langchain_openai"]
+    print("import: wall seconds in a fresh interpreter (best of 5; ratio to langchain_openai)")
+    for name, seconds in imports.items():
+        print(f"  {name:<58} {seconds:>7.3f} s  {seconds / reference:>6.2f}x")
+    print(f"  import langchain_maas loads llama_index: {results['loads_llama_index']}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--reps", type=int, default=7)
     parser.add_argument("--invokes", type=int, default=200)
     args = parser.parse_args()
-    proc, url = start_server()
-    try:
-        report(url + "/v1", args)
-    finally:
-        proc.terminate()
-        proc.wait(5)
-
-
-def report(base: str, args: argparse.Namespace) -> None:
-    stream_models = models(base, {"X-Emulator-Tokens": str(args.events)})
-    results: dict[str, tuple[float, float, int]] = {
-        name: timed(stream_runner(m), args.reps) for name, m in stream_models.items()}
-    results["framework floor (pre-built chunks)"] = timed(
-        stream_runner(FloorChat(events=args.events).prepare()), args.reps)
-    results["transport floor (httpx+sse+json)"] = timed(
-        transport_runner(base, args.events), args.reps)
-    print(f"stream: client ms per 1000 events ({args.events}-event streams, best of "
-          f"{args.reps}; ratio to ChatOpenAI)")
-    per_event = {name: best / count * 1000 for name, (best, _, count) in results.items()}
-    for name, value in per_event.items():
-        print(f"  {name:<34} {value * 1000:>10.3f} ms  {value / per_event['ChatOpenAI']:>7.2f}x"
-              f"   (median {results[name][1] / results[name][2] * 1e6:.3f} ms)")
-    floors = per_event["framework floor (pre-built chunks)"] + per_event[
-        "transport floor (httpx+sse+json)"]
-    print(f"  ChatMaaS / (framework + transport floor) = {per_event['ChatMaaS'] / floors:.2f}x "
-          "(target <= 1.5x)")
-
-    invoke_models = models(base, {})
-    calls = {name: timed(invoke_runner(m, args.invokes), 3)[0] / args.invokes
-             for name, m in invoke_models.items()}
-    print(f"invoke: client ms per call (best of 3 x {args.invokes}; ratio to ChatOpenAI)")
-    for name, seconds in calls.items():
-        print(f"  {name:<34} {seconds * 1000:>10.3f} ms  {seconds / calls['ChatOpenAI']:>7.2f}x")
-
-    statements = ("import langchain_maas", "from langchain_maas import ChatMaaS",
-                  "import langchain_openai", "import langchain_deepseek",
-                  "from langchain_core.language_models import BaseChatModel")
-    imports = {s: import_time(s) for s in statements}
-    reference = imports["import langchain_openai"]
-    print("import: wall seconds in a fresh interpreter (best of 5; ratio to langchain_openai)")
-    for name, seconds in imports.items():
-        print(f"  {name:<58} {seconds:>7.3f} s  {seconds / reference:>6.2f}x")
-    print(f"  import langchain_maas loads llama_index: {loads_llama_index()}")
+    with emulator_process() as url:
+        results = measure(url + "/v1", args.events, args.reps, args.invokes)
+    print_report(results)
 
 
 if __name__ == "__main__":

@@ -75,12 +75,15 @@ class NullLLM(CustomLLM):
         return cached
 
 
+def measure(base: str, sizes: tuple[int, ...] = SIZES, calls: int = CALLS) -> dict[str, Any]:
+    """Every LlamaIndex number but imports, against the emulator at ``base``."""
+    return {"streams": {n: _stream_rows(base, n) for n in sizes}, "calls": _call_rows(base, calls)}
+
+
 def main() -> None:
     with emulator_process() as url:
-        streams = {n: _stream_rows(url + "/v1", n) for n in SIZES}
-        calls = _call_rows(url + "/v1")
-    imports = _import_rows()
-    _print(streams, calls, imports)
+        results = measure(url + "/v1")
+    _print(results["streams"], results["calls"], _import_rows())
 
 
 def _llms(base: str, events: int) -> dict[str, Any]:
@@ -119,19 +122,19 @@ def _stream_rows(base: str, events: int) -> dict[str, float]:
     return {name: seconds * 1000 / events for name, seconds in best.items()}
 
 
-def _call_rows(base: str) -> dict[str, float]:
+def _call_rows(base: str, count: int = CALLS) -> dict[str, float]:
     """CPU seconds per ``chat`` call."""
     llms = _llms(base, 20)
 
     def calls(llm: Any) -> Callable[[], None]:
         def run() -> None:
-            for _ in range(CALLS):
+            for _ in range(count):
                 llm.chat(MESSAGES)
 
         return run
 
     best = interleaved({name: calls(llm) for name, llm in llms.items()}, rounds=9)
-    return {name: seconds / CALLS for name, seconds in best.items()}
+    return {name: seconds / count for name, seconds in best.items()}
 
 
 _IMPORT = (
@@ -167,20 +170,18 @@ def _print(
     names = list(calls)
     print(f"{'client CPU':<26}" + "".join(f"{n:>20}" for n in names))
     for events, row in streams.items():
-        label = f"stream_chat s/1k ({events // 1000}k)"
+        label = f"stream_chat s/1k ({events:,} ev)"
         print(f"{label:<26}" + "".join(f"{row[n]:>20.4f}" for n in names))
     print(f"{'chat s/call':<26}" + "".join(f"{calls[n]:>20.5f}" for n in names))
     print()
     for events, row in streams.items():
         ratio = row["MaaS"] / row["OpenAILike"]
         print(
-            f"stream_chat ratio MaaS/OpenAILike ({events // 1000}k): {ratio:.2f}  (target <= 0.4)"
+            f"stream_chat ratio MaaS/OpenAILike ({events:,} events): {ratio:.2f}  (target <= 0.4)"
         )
-    growth = streams[SIZES[-1]]["MaaS"] / streams[SIZES[0]]["MaaS"]
-    print(
-        f"MaaS per-event cost, {SIZES[-1] // 1000}k vs {SIZES[0] // 1000}k: {growth:.2f}x "
-        "(flat is ~1)"
-    )
+    short, long = min(streams), max(streams)
+    growth = streams[long]["MaaS"] / streams[short]["MaaS"]
+    print(f"MaaS per-event cost, {long:,} vs {short:,} events: {growth:.2f}x (flat is ~1)")
     print(f"chat ratio MaaS/OpenAILike: {calls['MaaS'] / calls['OpenAILike']:.2f}  (target <= 0.6)")
     ours, theirs = imports["llamaindex_maas"], imports["llama_index.llms.openai_like"]
     print(
