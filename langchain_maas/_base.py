@@ -45,7 +45,6 @@ from maas_core import (
 
 from . import _convert
 from ._errors import to_langchain_error
-from ._http import shared_async_client, shared_client
 
 __all__ = ["_BaseChatMaaS"]
 
@@ -124,6 +123,7 @@ class _BaseChatMaaS(BaseChatModel):
     parser); ``None``: detect them; ``False``: never split."""
 
     _client: ChatClient = PrivateAttr()
+    _async_client: AsyncChatClient = PrivateAttr()
     _core_kwargs: dict[str, Any] = PrivateAttr()
 
     # ---------------------------------------------------------------- platform hooks
@@ -155,17 +155,17 @@ class _BaseChatMaaS(BaseChatModel):
 
     @model_validator(mode="after")
     def _build_core_clients(self) -> Self:
-        """The sync maas_core client, built once; async ones are cheap views per event loop."""
+        """The maas_core clients, built once (connections: yours, or maas_core's shared pools)."""
         self._core_kwargs = self._client_kwargs()
-        self._client = ChatClient(self._core_platform(),
-                                  http_client=self.http_client or shared_client(),
+        self._client = ChatClient(self._core_platform(), http_client=self.http_client,
                                   **self._core_kwargs)
+        self._async_client = AsyncChatClient(
+            self._core_platform(), http_client=self.http_async_client, **self._core_kwargs)
         return self
 
     async def _aclient(self) -> AsyncChatClient:
-        """An async maas_core client on your ``http_async_client`` or this loop's shared pool."""
-        http = self.http_async_client or await shared_async_client()
-        return AsyncChatClient(self._core_platform(), http_client=http, **self._core_kwargs)
+        """The async maas_core client (its pool follows the running event loop)."""
+        return self._async_client
 
     def _client_kwargs(self) -> dict[str, Any]:
         return {

@@ -12,7 +12,6 @@ Errors are maas_core's typed errors (``maas_core.errors``), raised as they are.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -111,7 +110,6 @@ class MaaSBaseLLM(FunctionCallingLLM):
     _async_http_client: httpx.AsyncClient | None = PrivateAttr(default=None)
     _client: ChatClient | None = PrivateAttr(default=None)
     _aclient: AsyncChatClient | None = PrivateAttr(default=None)
-    _aclient_loop: object = PrivateAttr(default=None)
 
     def __init__(
         self,
@@ -231,15 +229,14 @@ class MaaSBaseLLM(FunctionCallingLLM):
         return self._client
 
     def _get_aclient(self) -> AsyncChatClient:
-        """One async client per event loop: httpx connections cannot cross loops."""
-        loop = asyncio.get_running_loop()
-        if self._aclient is None or self._aclient_loop is not loop:
+        """The async client; without your ``async_http_client`` its connections come from the
+        running event loop's shared pool (maas_core.pools)."""
+        if self._aclient is None:
             self._aclient = AsyncChatClient(
                 self._platform_for_instance(),
                 http_client=self._async_http_client,
                 **self._client_kwargs(),
             )
-            self._aclient_loop = loop
         return self._aclient
 
     def close(self) -> None:

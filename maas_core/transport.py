@@ -5,8 +5,9 @@ long, how an error response becomes a typed error. ``Transport`` / ``AsyncTransp
 
 Retries: 429, 5xx and connection failures, with exponential backoff and jitter, honouring
 ``Retry-After``; never other 4xx; never once a stream has handed out its first event. Responses
-are always closed, also when the consumer stops early. A caller's own ``httpx.Client`` /
-``httpx.AsyncClient`` is used as given and left open.
+are always closed, also when the consumer stops early. Without a caller's own ``httpx.Client`` /
+``httpx.AsyncClient`` (used as given and left open), connections come from the shared pools of
+``maas_core.pools``: one per process (sync), one per event loop (async).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from .errors import (
     error_from_body,
     redact,
 )
+from .pools import shared_async_client, shared_client
 from .sse import aiter_events, iter_events
 
 __all__ = ["DEFAULT_TIMEOUT", "AsyncTransport", "Transport"]
@@ -196,12 +198,10 @@ class Transport(_BaseTransport):
         self, base_url: str, *, http_client: httpx.Client | None = None, **kwargs: Any
     ) -> None:
         super().__init__(base_url, **kwargs)
-        self._owns_client = http_client is None
-        self._client = http_client or httpx.Client(timeout=self.timeout)
+        self._client = http_client or shared_client()
 
     def close(self) -> None:
-        if self._owns_client:
-            self._client.close()
+        """Nothing to release: pooled connections are shared, a caller's client is theirs."""
 
     def request(
         self,
@@ -289,12 +289,13 @@ class AsyncTransport(_BaseTransport):
         self, base_url: str, *, http_client: httpx.AsyncClient | None = None, **kwargs: Any
     ) -> None:
         super().__init__(base_url, **kwargs)
-        self._owns_client = http_client is None
-        self._client = http_client or httpx.AsyncClient(timeout=self.timeout)
+        self._client = http_client
 
     async def aclose(self) -> None:
-        if self._owns_client:
-            await self._client.aclose()
+        """Nothing to release: the loop's pool closes with the loop."""
+
+    async def _http(self) -> httpx.AsyncClient:
+        return self._client or await shared_async_client()
 
     async def request(
         self,
@@ -310,7 +311,7 @@ class AsyncTransport(_BaseTransport):
         attempt = 0
         while True:
             try:
-                response = await self._client.request(method, url, **kwargs)
+                response = await (await self._http()).request(method, url, **kwargs)
             except httpx.HTTPError as exc:
                 error: MaaSError = self._connection_error(exc, url)
             else:
@@ -341,7 +342,8 @@ class AsyncTransport(_BaseTransport):
         attempt = 0
         while True:
             try:
-                async with self._client.stream(method, url, **kwargs) as response:
+                http = await self._http()
+                async with http.stream(method, url, **kwargs) as response:
                     logger.debug("%s %s -> %s (stream)", method, url, response.status_code)
                     if response.is_success and _is_event_stream(response):
                         if on_open is not None:

@@ -1,8 +1,8 @@
-"""Shared default ``httpx`` clients: connection pools that outlive model instances.
+"""Shared default ``httpx`` clients: connection pools that outlive clients and model instances.
 
-LangChain code creates chat models freely (per request, per test, per agent) and never closes
-them; a pool per instance would leave its keep-alive sockets to the garbage collector. So, when
-you do not pass ``http_client`` / ``http_async_client``:
+LangChain and LlamaIndex code creates models freely (per request, per test, per agent) and
+never closes them; a pool per instance would leave its keep-alive sockets to the garbage
+collector. So, when no ``http_client`` is given to a transport:
 
 * sync calls share one process-wide ``httpx.Client`` (timeouts are set per request by maas_core);
 * both keep no cookies: a pool shared by models with different keys must not carry one user's
@@ -29,7 +29,7 @@ __all__ = ["shared_async_client", "shared_client"]
 _LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100, keepalive_expiry=30)
 _lock = threading.Lock()
 _sync: list[httpx.Client] = []
-_by_loop: dict[asyncio.AbstractEventLoop, tuple[httpx.AsyncClient, AsyncGenerator[None]]] = {}
+_by_loop: dict[asyncio.AbstractEventLoop, tuple[httpx.AsyncClient, AsyncGenerator[None, None]]] = {}
 
 
 class _NoCookies(CookieJar):
@@ -67,8 +67,9 @@ async def shared_async_client() -> httpx.AsyncClient:
     return client
 
 
-async def _keep(loop: asyncio.AbstractEventLoop, client: httpx.AsyncClient
-                ) -> AsyncGenerator[None]:
+async def _keep(
+    loop: asyncio.AbstractEventLoop, client: httpx.AsyncClient
+) -> AsyncGenerator[None, None]:
     try:
         yield
     finally:
