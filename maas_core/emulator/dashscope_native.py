@@ -51,7 +51,7 @@ def _wants_sse(request: Request) -> bool:
 async def _generation(ctx: Context, request: Request, *, multimodal: bool) -> Response:
     ctx.check_bearer(request)
     body = await _body(request)
-    spec = models.lookup(models.DASHSCOPE, str(body["model"]))
+    spec = models.dashscope_model(str(body["model"]), ctx.state.deployed)
     if spec is None:
         raise PlatformError(404, "ModelNotFound", "Model can not be found.")
     if spec.vision != multimodal:  # A.1: a model called on the wrong endpoint

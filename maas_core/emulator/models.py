@@ -116,6 +116,15 @@ def lookup(platform: str, name: str) -> ModelSpec | None:
     return _REGISTRY[platform].get(name)
 
 
+def dashscope_model(name: str, deployed: dict[str, str]) -> ModelSpec | None:
+    """A DashScope model by name, or a RUNNING deployment of one (under its deployed name)."""
+    spec = lookup(DASHSCOPE, name)
+    if spec is None and name in deployed:
+        base = lookup(DASHSCOPE, deployed[name])
+        return replace(base, name=name) if base is not None else None
+    return spec
+
+
 def service_model(name: str) -> ModelSpec:
     """The model a "My Services" deployment serves; unknown names behave like plain vLLM models."""
     return _SERVICES.get(name) or replace(_SERVICE_MODELS[0], name=name, think_tags=False)

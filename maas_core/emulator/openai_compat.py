@@ -169,7 +169,7 @@ async def _compat_chat(ctx: Context, request: Request) -> Response:
         ) from exc
     if not isinstance(body, dict) or not body.get("model"):
         raise PlatformError(400, "invalid_request_error", "you must provide a model parameter.")
-    spec = models.lookup(models.DASHSCOPE, str(body["model"]))
+    spec = models.dashscope_model(str(body["model"]), ctx.state.deployed)
     if spec is None:
         message = f"The model `{body['model']}` does not exist or you do not have access to it."
         raise PlatformError(404, "ModelNotFound", message)

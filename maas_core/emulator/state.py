@@ -29,6 +29,9 @@ class EmulatorState:
     fault_counts: dict[str, int] = field(default_factory=dict)
     _seen_prefixes: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    deployed: dict[str, str] = field(default_factory=dict)
+    """DashScope ``deployed_model`` -> base model, kept by the deployments API (PROTOCOLS.md C:
+    a deployment is called by its name on the ordinary generation APIs)."""
 
     def record(self, request: RecordedRequest) -> None:
         with self.lock:

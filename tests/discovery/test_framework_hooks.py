@@ -45,3 +45,17 @@ def test_llamaindex_maas_discover(emu: Emulator, discovery: dict[str, Any]) -> N
         llm.close()
     assert any("/v1/infers/" in r.path and r.path.endswith("/chat/completions")
                for r in emu.requests)
+
+
+@pytest.mark.parametrize("protocol", ["native", "compatible"])
+def test_langchain_chat_dashscope_discover_deployment(emu: Emulator, protocol: str) -> None:
+    """A RUNNING deployment is called by its ``deployed_model`` name (PROTOCOLS.md C)."""
+    chat_models = pytest.importorskip("langchain_maas.chat_models")
+    with httpx.Client() as http:
+        model = chat_models.ChatDashScope.discover(
+            "qwen-plus-2025-12-01-b6d61c71", api_key=emu.api_key,
+            base_url=emu.dashscope_base_url, protocol=protocol,
+            discovery={"protocol": protocol}, http_client=http)
+        assert model.model == "qwen-plus-2025-12-01-b6d61c71"
+        answer = model.invoke("hello")
+    assert answer.content == "Echo: hello"

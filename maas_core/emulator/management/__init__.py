@@ -38,6 +38,13 @@ def routes(state: EmulatorState) -> list[Route]:
     # "My Services" served names, so /v1/infers/{id}/v1/models answers for seeded services.
     for service_id, served in mgmt.served.items():
         state.config.services.setdefault(service_id, served)
+
+    def deployed(running: dict[str, str]) -> None:
+        state.deployed.clear()
+        state.deployed.update(running)
+
+    mgmt.on_deployed = deployed
+    mgmt.publish()
     return [*huawei.routes(mgmt), *deployments.routes(mgmt, lambda: state.config.api_key)]
 
 

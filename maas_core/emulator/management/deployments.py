@@ -156,4 +156,5 @@ async def _update(mgmt: Management, request: Request, body: Any) -> Response:
 async def _delete(mgmt: Management, request: Request, body: Any) -> Response:
     found = _find(mgmt, request)
     del mgmt.deployments[found["deployed_model"]]
+    mgmt.publish()
     return _ok({**found, "status": "DELETING", "gmt_modified": local_time(time.time())})

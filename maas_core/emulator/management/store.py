@@ -18,6 +18,7 @@ import secrets
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -91,6 +92,7 @@ class Management:
     deployments: dict[str, dict[str, Any]] = field(default_factory=dict)
     rollouts: dict[str, Rollout] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    on_deployed: Callable[[dict[str, str]], None] | None = None
 
     def __post_init__(self) -> None:
         _seed(self)
@@ -121,6 +123,15 @@ class Management:
         rollout = self.rollouts.get(key)
         if rollout is not None:
             record["status"] = rollout.status(self.config, record["status"])
+        self.publish()
+
+    def publish(self) -> None:
+        """Tell the inference APIs which deployments answer (RUNNING ones, by deployed name)."""
+        if self.on_deployed is not None:
+            self.on_deployed({
+                name: str(d.get("model_name") or d.get("base_model"))
+                for name, d in self.deployments.items() if d.get("status") == "RUNNING"
+            })
 
     def start_rollout(self, key: str, name: str, spec: str) -> None:
         target = "FAILED" if name.lower().startswith("fail") else "RUNNING"
