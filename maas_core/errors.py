@@ -116,7 +116,8 @@ class APIStatusError(MaaSError):
         where = f"[{self.provider}] " if self.provider else ""
         code = f" {self.code}" if self.code else ""
         rid = f" (request_id={self.request_id})" if self.request_id else ""
-        hint = f" - {self.hint}" if self.hint else ""
+        hint = _IN_STREAM_HINT if isinstance(self, StreamError) else self.hint
+        hint = f" - {hint}" if hint else ""
         return f"{where}HTTP {self.status}{code}: {self.message}{rid}{hint}"
 
     @property
@@ -289,6 +290,7 @@ def _class_for(status: int | None, code: str | None) -> type[APIStatusError]:
     return _STATUSES.get(status, APIStatusError)
 
 
+_IN_STREAM_HINT = "sent inside the stream after it started (never retried then): call again"
 _IN_STREAM: dict[type[APIStatusError], type[APIStatusError]] = {}
 
 
