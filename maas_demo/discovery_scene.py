@@ -19,7 +19,7 @@ from maas_core.auth import IAMTokenAuth, huawei_auth
 from maas_core.client import MissingCredentialsError
 from maas_core.discovery import NameNotFoundError, ResolveOptions, resolve
 from maas_core.endpoint import Endpoint
-from maas_core.errors import NotFoundError, PermissionDeniedError
+from maas_core.errors import PermissionDeniedError
 
 from .console import Console
 from .langchain_scenes import print_stream
@@ -79,14 +79,7 @@ def discovery_scene(target: Target, console: Console) -> None:
         return
     _print_endpoint(endpoint, console)
     console.field("prompt", QUESTION)
-    try:
-        console.usage(print_stream(_model_for(endpoint, target).stream(QUESTION), console))
-    except NotFoundError:
-        if not (target.offline and endpoint.source == "deployment"):
-            raise
-        # The emulator lists DashScope deployments but its generation API does not serve their
-        # deployed_model names; a live deployment answers here.
-        console.note("the emulator does not serve deployed models; live, the deployment answers")
+    console.usage(print_stream(_model_for(endpoint, target).stream(QUESTION), console))
 
 
 def _print_endpoint(endpoint: Endpoint, console: Console) -> None:

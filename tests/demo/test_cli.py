@@ -94,7 +94,9 @@ def test_discovery_resolves_my_services_and_deployments(
     # <think> tags of the self-deployed model are split off, whitespace around them dropped
     assert "  thinking: The user asks: Say hello in five words.. Let me think step by step.\n" \
            "  answer:   Echo: Say hello in five words.\n" in out
-    assert "  source    deployment 'qwen-plus-2025-12-01-b6d61c71'" in out
+    deployment = out[out.index("  source    deployment 'qwen-plus-2025-12-01-b6d61c71'"):]
+    assert "  answer:   Echo: Say hello in five words.\n  tokens: in 6, out 20 (reasoning " \
+           in deployment  # the deployment answers by its deployed_model name
 
 
 def test_hand_written_tool_loop_without_langchain(monkeypatch: pytest.MonkeyPatch,
