@@ -27,6 +27,7 @@ from .profiles import ModelProfile, get_profile, register_profile
 from .providers import (
     DASHSCOPE,
     DASHSCOPE_COMPATIBLE,
+    FABRIC,
     MAAS,
     VLLM,
     Platform,
@@ -60,6 +61,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DASHSCOPE",
     "DASHSCOPE_COMPATIBLE",
+    "FABRIC",
     "MAAS",
     "VLLM",
     "APIConnectionError",

@@ -55,9 +55,12 @@ class _BaseChatClient:
         default_headers: Mapping[str, str] | None = None,
         profile_overrides: Mapping[str, Any] | None = None,
         think_tags: bool | None = None,
+        auth: httpx.Auth | None = None,
     ) -> None:
         self.platform = get_platform(platform)
         self.base_url = self.platform.resolve_base_url(base_url, region)
+        if not self.base_url:
+            raise ValueError(f"{self.platform.label} has no default base URL: pass base_url=...")
         key = self.platform.resolve_api_key(api_key)
         if not key and self.platform.requires_api_key:
             env = " or ".join(self.platform.api_key_env)
@@ -76,6 +79,7 @@ class _BaseChatClient:
             "max_retries": max_retries,
             "provider": self.platform.label,
             "secrets": (key,) if key else (),
+            "auth": auth,  # Huawei IAM token / AK-SK signing (maas_core.auth), e.g. for Fabric
         }
 
     def __repr__(self) -> str:

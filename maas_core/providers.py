@@ -16,6 +16,7 @@ from typing import Literal
 __all__ = [
     "DASHSCOPE",
     "DASHSCOPE_COMPATIBLE",
+    "FABRIC",
     "MAAS",
     "PLATFORMS",
     "VLLM",
@@ -223,12 +224,32 @@ VLLM = Platform(
     requires_api_key=False,
 )
 
+# DataArts Fabric service instances (PROTOCOLS.md D.8 ``InvokeModelService``): the base URL is the
+# instance's whole ``…/invocations`` URL, the request the SDK's ChatCompletionRequest, and the
+# credentials Huawei's (IAM token or AK/SK: pass ``auth=``), not a Bearer key.
+FABRIC = Platform(
+    name="fabric",
+    label="huawei-fabric",
+    dialect="openai_compat",
+    thinking_style="chat_template_kwargs",
+    api_key_env=(),
+    base_url_env=("HUAWEICLOUD_FABRIC_INVOCATION_URL",),
+    default_base_url="",
+    accepted_fields=frozenset(
+        {"model", "messages", "max_tokens", "temperature", "top_p", "stream",
+         "frequency_penalty", "presence_penalty", "n"}
+    ),
+    chat_path="",
+    requires_api_key=False,
+)
+
 PLATFORMS: dict[str, Platform] = {
     "maas": MAAS,
     "dashscope": DASHSCOPE,
     "dashscope-native": DASHSCOPE,
     "dashscope-compatible": DASHSCOPE_COMPATIBLE,
     "vllm": VLLM,
+    "fabric": FABRIC,
 }
 
 

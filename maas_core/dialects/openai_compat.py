@@ -40,7 +40,8 @@ def build_body(
     body.update(_thinking_fields(request, platform, base_url, profile))
     if request.stream:
         body["stream"] = True
-        body["stream_options"] = {"include_usage": request.include_usage}
+        if platform.accepted_fields is None or "stream_options" in platform.accepted_fields:
+            body["stream_options"] = {"include_usage": request.include_usage}
     common.check_accepted(body, platform)
     if request.extra_body:
         common.deep_merge(body, request.extra_body)

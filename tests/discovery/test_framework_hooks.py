@@ -59,3 +59,22 @@ def test_langchain_chat_dashscope_discover_deployment(emu: Emulator, protocol: s
         assert model.model == "qwen-plus-2025-12-01-b6d61c71"
         answer = model.invoke("hello")
     assert answer.content == "Echo: hello"
+
+
+
+def test_fabric_instance_answers_through_core_client(
+    emu: Emulator, iam: IAMTokenAuth, where: dict[str, Any]
+) -> None:
+    """A resolved Fabric instance is called at its invocation URL with Huawei auth (D.8)."""
+    from maas_core import ChatClient, ChatRequest, Message
+    from maas_core.discovery import resolve
+
+    endpoint = resolve("qwen2-72b-svc", "fabric", huawei_auth=iam,
+                       workspace_id=emu.management.config.fabric_workspace, **where)
+    request = ChatRequest(model=endpoint.model, messages=(Message("user", "hello"),))
+    with ChatClient("fabric", base_url=endpoint.base_url, auth=iam) as client:
+        answer = client.chat(request).message.content
+        streamed = "".join(d.content for d in client.stream(request))
+    assert answer and streamed.strip() == answer
+    sent = [r.json for r in emu.requests if r.path.endswith("/invocations")]
+    assert len(sent) == 2 and all(set(body) <= {"model", "messages", "stream"} for body in sent)
