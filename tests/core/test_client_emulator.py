@@ -30,28 +30,18 @@ pytestmark = pytest.mark.emulator
 HELLO = (Message("user", "hello there"),)
 
 
-def _client(emu, platform="maas", *, fault=None, key=None, **kw):
+def _client(emu, platform="maas", *, cls=ChatClient, fault=None, key=None, **kw):
     base = {
         "maas": emu.maas_base_url,
         "dashscope": emu.dashscope_base_url,
         "dashscope-compatible": emu.dashscope_compatible_base_url,
     }[platform]
     headers = {"X-Emulator-Fault": json.dumps(fault)} if fault else None
-    return ChatClient(
-        platform, api_key=key or emu.api_key, base_url=base, default_headers=headers, **kw
-    )
+    return cls(platform, api_key=key or emu.api_key, base_url=base, default_headers=headers, **kw)
 
 
-def _aclient(emu, platform="maas", *, fault=None, key=None, **kw):
-    base = {
-        "maas": emu.maas_base_url,
-        "dashscope": emu.dashscope_base_url,
-        "dashscope-compatible": emu.dashscope_compatible_base_url,
-    }[platform]
-    headers = {"X-Emulator-Fault": json.dumps(fault)} if fault else None
-    return AsyncChatClient(
-        platform, api_key=key or emu.api_key, base_url=base, default_headers=headers, **kw
-    )
+def _aclient(emu, platform="maas", **kw):
+    return _client(emu, platform, cls=AsyncChatClient, **kw)
 
 
 def _chat_paths(emu):
