@@ -21,6 +21,7 @@ from maas_core import UnsupportedParameterError
 from maas_core.emulator import Emulator
 
 from . import _emu
+from ._capabilities import Capabilities
 
 _VISION_TESTS = ("test_image_inputs", "test_anthropic_inputs")
 _DASHSCOPE_TOOL_CHOICE_XFAIL = (
@@ -39,7 +40,7 @@ def _local_get(url: Any, *args: Any, **kwargs: Any) -> httpx.Response:
     return _ORIGINAL_GET(url, *args, **kwargs)
 
 
-class _EmulatorSuite(ChatModelIntegrationTests):
+class _EmulatorSuite(Capabilities, ChatModelIntegrationTests):
     platform = "maas"
     model_name = "DeepSeek-V3"
     vision_model = "qwen2.5-vl-72b"
@@ -65,22 +66,6 @@ class _EmulatorSuite(ChatModelIntegrationTests):
     @property
     def chat_model_params(self) -> dict[str, Any]:
         return _emu.params(self.platform, self.model_name)
-
-    @property
-    def has_tool_choice(self) -> bool:
-        return True
-
-    @property
-    def supports_json_mode(self) -> bool:
-        return True
-
-    @property
-    def supports_image_inputs(self) -> bool:
-        return True
-
-    @property
-    def supports_image_urls(self) -> bool:
-        return True
 
     @property
     def model_override_value(self) -> str:

@@ -14,10 +14,12 @@ from syrupy.assertion import SnapshotAssertion
 
 from langchain_maas import ChatDashScope, ChatMaaS
 
+from ._capabilities import Capabilities
+
 _NOWHERE = "http://127.0.0.1:9"
 
 
-class _Serdes(ChatModelUnitTests):
+class _Serdes(Capabilities, ChatModelUnitTests):
     # The suite calls BaseChatModel.dict() (deprecated in langchain-core 1.4.2) and the beta
     # load(); both warnings are the suite's own, so the failure left is the one named below.
     @pytest.mark.filterwarnings("ignore:The method `BaseChatModel.dict`:DeprecationWarning")
@@ -44,18 +46,6 @@ class TestChatMaaSUnit(_Serdes):
         env = {"MAAS_API_KEY": "sk-from-env", "MAAS_BASE_URL": _NOWHERE + "/v1"}
         return env, {"model": "DeepSeek-V3"}, {"api_key": "sk-from-env"}
 
-    @property
-    def supports_image_inputs(self) -> bool:
-        return True
-
-    @property
-    def supports_image_urls(self) -> bool:
-        return True
-
-    @property
-    def supports_json_mode(self) -> bool:
-        return True
-
 
 class TestChatDashScopeNativeUnit(_Serdes):
     @property
@@ -70,18 +60,6 @@ class TestChatDashScopeNativeUnit(_Serdes):
     def init_from_env_params(self) -> tuple[dict[str, str], dict[str, Any], dict[str, Any]]:
         env = {"DASHSCOPE_API_KEY": "sk-from-env", "DASHSCOPE_BASE_URL": _NOWHERE + "/api/v1"}
         return env, {"model": "qwen-plus"}, {"api_key": "sk-from-env", "protocol": "native"}
-
-    @property
-    def supports_image_inputs(self) -> bool:
-        return True
-
-    @property
-    def supports_image_urls(self) -> bool:
-        return True
-
-    @property
-    def supports_json_mode(self) -> bool:
-        return True
 
 
 class TestChatDashScopeCompatibleUnit(TestChatDashScopeNativeUnit):
