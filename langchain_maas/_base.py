@@ -366,12 +366,9 @@ class _BaseChatMaaS(BaseChatModel):
         return RunnableMap(raw=llm) | parsed.with_fallbacks([fallback],
                                                             exception_key="parsing_error")
 
-    def _thinking(self) -> bool:
-        return self.core_profile().thinking_on(self.enable_thinking)
-
     def _default_structured_method(self) -> StructuredOutputMethod:
-        profile, thinking = self.core_profile(), self._thinking()
-        if profile.json_schema and (profile.json_with_thinking or not thinking):
+        profile = self.core_profile()
+        if profile.json_schema_usable(self.enable_thinking):
             return "json_schema"
         if profile.tools:
             return "function_calling"
@@ -384,9 +381,7 @@ class _BaseChatMaaS(BaseChatModel):
         if method == "function_calling":
             tool = convert_to_openai_tool(schema, strict=strict)
             name = tool["function"]["name"]
-            profile = self.core_profile()
-            forced = profile.forced_tool_choice and (
-                profile.forced_tool_choice_with_thinking or not self._thinking())
+            forced = self.core_profile().can_force_tool(self.enable_thinking)
             llm = self.bind_tools([tool], tool_choice=name if forced else None,
                                   parallel_tool_calls=False, ls_structured_output_format=output)
             parser: Runnable[Any, Any] = (

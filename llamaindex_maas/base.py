@@ -408,13 +408,10 @@ class MaaSBaseLLM(FunctionCallingLLM):
         return "required" if self._can_force(kwargs) else "auto"
 
     def _can_force(self, kwargs: Mapping[str, Any]) -> bool:
-        profile = self.profile
         thinking = kwargs.get(
             "enable_thinking", self.additional_kwargs.get("enable_thinking", self.enable_thinking)
         )
-        if not profile.forced_tool_choice:
-            return False
-        return profile.forced_tool_choice_with_thinking or not profile.thinking_on(thinking)
+        return self.profile.can_force_tool(thinking)
 
     def _validate_chat_with_tools_response(
         self,

@@ -55,6 +55,18 @@ class ModelProfile:
             return bool(enable_thinking)
         return self.thinking_default if enable_thinking is None else enable_thinking
 
+    def can_force_tool(self, enable_thinking: bool | None) -> bool:
+        """Whether a ``tool_choice`` naming a tool (or ``required``) is accepted."""
+        return self.forced_tool_choice and (
+            self.forced_tool_choice_with_thinking or not self.thinking_on(enable_thinking)
+        )
+
+    def json_schema_usable(self, enable_thinking: bool | None) -> bool:
+        """Whether ``response_format`` ``json_schema`` is accepted with this thinking setting."""
+        return self.json_schema and (
+            self.json_with_thinking or not self.thinking_on(enable_thinking)
+        )
+
     def replace(self, **changes: Any) -> ModelProfile:
         return dataclasses.replace(self, **changes)
 

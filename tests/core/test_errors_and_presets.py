@@ -277,3 +277,10 @@ def test_importing_maas_core_loads_no_framework():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_profile_capability_questions():
+    qwen = get_profile("dashscope", "qwen-plus")
+    assert qwen.can_force_tool(None) and not qwen.can_force_tool(True)
+    assert qwen.json_schema_usable(False) and not qwen.json_schema_usable(True)
+    assert not get_profile("maas", "DeepSeek-R1").can_force_tool(None)
