@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import itertools
 import logging
 import random
 import time
@@ -149,6 +150,12 @@ class _BaseTransport:
         logger.info("%s: retrying in %.2fs after %s", self.provider, delay, type(error).__name__)
         return delay
 
+    def _delay_or_raise(self, attempt: int, error: MaaSError) -> float:
+        delay = self._retry_delay(attempt, error)
+        if delay is None:
+            raise error
+        return delay
+
     def _decode_json(self, response: httpx.Response) -> Any:
         try:
             return response.json()
@@ -215,7 +222,7 @@ class Transport(_BaseTransport):
         """Send with retries; return a successful response or raise the typed error."""
         url = self._url(path)
         kwargs = self._request_kwargs(json, params, headers)
-        attempt = 0
+        attempts = itertools.count()
         while True:
             try:
                 response = self._client.request(method, url, **kwargs)
@@ -226,11 +233,7 @@ class Transport(_BaseTransport):
                 if response.is_success:
                     return response
                 error = self._status_error(response)
-            delay = self._retry_delay(attempt, error)
-            if delay is None:
-                raise error
-            time.sleep(delay)
-            attempt += 1
+            time.sleep(self._delay_or_raise(next(attempts), error))
 
     def request_json(self, method: str, path: str, **kwargs: Any) -> Any:
         return self._decode_json(self.request(method, path, **kwargs))
@@ -250,7 +253,7 @@ class Transport(_BaseTransport):
         """
         url = self._url(path)
         kwargs = self._request_kwargs(json, None, headers)
-        attempt = 0
+        attempts = itertools.count()
         while True:
             try:
                 with self._client.stream(method, url, **kwargs) as response:
@@ -266,11 +269,7 @@ class Transport(_BaseTransport):
                     error: MaaSError = self._status_error(response)
             except httpx.HTTPError as exc:
                 error = self._connection_error(exc, url)
-            delay = self._retry_delay(attempt, error)
-            if delay is None:
-                raise error
-            time.sleep(delay)
-            attempt += 1
+            time.sleep(self._delay_or_raise(next(attempts), error))
 
     def _events(self, response: httpx.Response) -> Iterator[ServerSentEvent]:
         count = 0
@@ -308,7 +307,7 @@ class AsyncTransport(_BaseTransport):
     ) -> httpx.Response:
         url = self._url(path)
         kwargs = self._request_kwargs(json, params, headers)
-        attempt = 0
+        attempts = itertools.count()
         while True:
             try:
                 response = await (await self._http()).request(method, url, **kwargs)
@@ -319,11 +318,7 @@ class AsyncTransport(_BaseTransport):
                 if response.is_success:
                     return response
                 error = self._status_error(response)
-            delay = self._retry_delay(attempt, error)
-            if delay is None:
-                raise error
-            await asyncio.sleep(delay)
-            attempt += 1
+            await asyncio.sleep(self._delay_or_raise(next(attempts), error))
 
     async def request_json(self, method: str, path: str, **kwargs: Any) -> Any:
         return self._decode_json(await self.request(method, path, **kwargs))
@@ -339,7 +334,7 @@ class AsyncTransport(_BaseTransport):
     ) -> AsyncGenerator[ServerSentEvent, None]:
         url = self._url(path)
         kwargs = self._request_kwargs(json, None, headers)
-        attempt = 0
+        attempts = itertools.count()
         while True:
             try:
                 http = await self._http()
@@ -357,11 +352,7 @@ class AsyncTransport(_BaseTransport):
                     error: MaaSError = self._status_error(response)
             except httpx.HTTPError as exc:
                 error = self._connection_error(exc, url)
-            delay = self._retry_delay(attempt, error)
-            if delay is None:
-                raise error
-            await asyncio.sleep(delay)
-            attempt += 1
+            await asyncio.sleep(self._delay_or_raise(next(attempts), error))
 
     async def _events(self, response: httpx.Response) -> AsyncIterator[ServerSentEvent]:
         count = 0
