@@ -12,6 +12,11 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from maas_core._extras import require, warn_if_shadowed
+
+require("langchain_core", extra="langchain", needed_by="langchain_maas")
+warn_if_shadowed("langchain_maas", extra="langchain")
+
 if TYPE_CHECKING:
     from ._errors import (
         MaaSAPIConnectionError,

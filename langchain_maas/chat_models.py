@@ -27,9 +27,9 @@ class ChatMaaS(_BaseChatMaaS):
     """Huawei Cloud ModelArts Studio (MaaS) chat models (OpenAI-compatible API).
 
     Setup:
-        Install ``maas-integrations`` and set your API key::
+        Install ``maas-integrations`` with its ``langchain`` extra and set your API key::
 
-            pip install maas-integrations
+            pip install 'maas-integrations[langchain]'
             export MAAS_API_KEY="your-api-key"
 
     Key init args — completion params:
@@ -170,9 +170,9 @@ class ChatDashScope(_BaseChatMaaS):
     """Alibaba Cloud DashScope / Model Studio chat models (Qwen, DeepSeek, QwQ ...).
 
     Setup:
-        Install ``maas-integrations`` and set your API key::
+        Install ``maas-integrations`` with its ``langchain`` extra and set your API key::
 
-            pip install maas-integrations
+            pip install 'maas-integrations[langchain]'
             export DASHSCOPE_API_KEY="sk-..."
 
     Key init args — completion params:

@@ -8,6 +8,10 @@
     print(llm.complete("Hello").text)
 """
 
+from maas_core._extras import require
+
+require("llama_index.core", extra="llamaindex", needed_by="llamaindex_maas")
+
 from .base import MaaSBaseLLM
 from .llms import DashScope, MaaS
 

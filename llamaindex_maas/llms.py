@@ -21,7 +21,7 @@ class MaaS(MaaSBaseLLM):
     """Huawei Cloud ModelArts Studio (MaaS) chat models in LlamaIndex.
 
     Setup:
-        ``pip install maas-integrations`` and set ``MAAS_API_KEY`` (and, optionally,
+        ``pip install 'maas-integrations[llamaindex]'`` and set ``MAAS_API_KEY`` (and, optionally,
         ``MAAS_BASE_URL``; or pass ``region="ap-southeast-1"``).
 
     Instantiate:
@@ -103,8 +103,8 @@ class DashScope(MaaSBaseLLM):
     """Alibaba Cloud Model Studio (DashScope) chat models in LlamaIndex.
 
     Setup:
-        ``pip install maas-integrations`` and set ``DASHSCOPE_API_KEY`` (Beijing by default;
-        ``region="singapore"`` / ``"us"`` / ``"hk"``, or ``DASHSCOPE_BASE_URL``).
+        ``pip install 'maas-integrations[llamaindex]'`` and set ``DASHSCOPE_API_KEY``
+        (Beijing by default; ``region="singapore"`` / ``"us"`` / ``"hk"``, or ``DASHSCOPE_BASE_URL``).
 
     Instantiate:
         .. code-block:: python

@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from maas_core._extras import install_command
+
 from .console import Console, use_color
 from .errors import find_error, one_line
 from .targets import DEFAULT_MODELS, ENV_KEYS, PlatformName, Target, keys_in_env
@@ -119,8 +121,8 @@ def targets(platforms: Sequence[PlatformName], offline: bool,
     try:
         from maas_core.emulator import start_emulator
     except ImportError as exc:
-        raise DemoFailure("error: the offline demo needs the emulator: pip install "
-                          "'maas-integrations[emulator]' (or set MAAS_API_KEY / "
+        raise DemoFailure("error: the offline demo needs the emulator: "
+                          f"{install_command('demo')} (or set MAAS_API_KEY / "
                           "DASHSCOPE_API_KEY to run live)") from exc
     with start_emulator() as emu:
         bases = {"maas": emu.maas_base_url, "dashscope": emu.dashscope_base_url}

@@ -16,6 +16,8 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, Tool
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.tools import BaseTool, tool
 
+from maas_core._extras import install_command
+
 from .console import Console, StreamPrinter, usage_text
 from .targets import Target, chat_model
 
@@ -88,7 +90,8 @@ def agent_scene(target: Target, console: Console) -> None:
     try:
         from langchain.agents import create_agent
     except ImportError:  # langchain is optional: the same loop by hand
-        console.note("langchain not installed: a hand-written tool loop (pip install langchain)")
+        console.note("langchain not installed: a hand-written tool loop "
+                     f"({install_command('demo')})")
         _tool_loop(target, console)
         return
     console.note("langchain.agents.create_agent")

@@ -15,13 +15,10 @@ Example::
 
 from __future__ import annotations
 
-try:
-    import starlette  # noqa: F401
-    import uvicorn  # noqa: F401
-except ImportError as exc:  # pragma: no cover - depends on the installed extras
-    raise ImportError(
-        "maas_core.emulator needs starlette and uvicorn: pip install 'maas-integrations[emulator]'"
-    ) from exc
+from maas_core._extras import require
+
+require("starlette", extra="emulator", needed_by="maas_core.emulator")
+require("uvicorn", extra="emulator", needed_by="maas_core.emulator")
 
 from maas_core.emulator.app import create_app
 from maas_core.emulator.config import EMULATOR_API_KEY, EmulatorConfig, Quirks

@@ -60,6 +60,9 @@ class Emulator(ManagementHandle):
             lifespan="off",
             access_log=False,
             timeout_graceful_shutdown=1,
+            # No WebSocket route: never import a websockets implementation (older uvicorn
+            # releases load the deprecated websockets.legacy module when it is installed).
+            ws="none",
         )
         self._server = uvicorn.Server(config)
         logging.getLogger("uvicorn.error").addFilter(_QuietAbort())

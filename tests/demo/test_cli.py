@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from maas_core._extras import install_command
 from maas_core.emulator import Emulator
 from maas_demo.cli import SCENES, main
 
@@ -223,8 +224,8 @@ def test_missing_emulator_extra_is_one_line(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setitem(sys.modules, "maas_core.emulator", None)  # starlette/uvicorn missing
     code, out, err = run(["--scene", "chain"], capsys)
     assert code == 1 and out.strip() == ""
-    assert_one_line(err, "error: the offline demo needs the emulator: pip install "
-                    "'maas-integrations[emulator]'", "to run live)")
+    assert_one_line(err, "error: the offline demo needs the emulator: "
+                    f"{install_command('demo')}", "to run live)")
 
 
 def test_live_dashscope_discovery_without_deployment_is_a_note(

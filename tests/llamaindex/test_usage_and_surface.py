@@ -111,7 +111,8 @@ def test_to_dict_has_no_secret() -> None:
         llm.to_json(),
         repr(llm),
         str(llm),
-        json.dumps(llm.to_payload()),
+        # to_payload() exists only in newer llama-index-core releases
+        *([json.dumps(llm.to_payload())] if hasattr(llm, "to_payload") else []),
     ):
         assert "very-secret" not in text and "tok-secret" not in text
     data = llm.to_dict()
