@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 import sys
-import tomllib
 from pathlib import Path
 
+import tomllib
+
 RUNTIME_EXTRAS = ("langchain", "llamaindex", "emulator")
-LOWER_BOUND = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*[^;]*?>=\s*([^,;\s]+)")
+# "name[extras] >=1.2,<2 ; marker" -> ("name", "1.2")
+LOWER_BOUND = re.compile(r"^\s*([A-Za-z0-9][\w.-]*)\s*(?:\[[^\]]*\])?[^;]*?>=\s*([^,;\s]+)")
 
 
 def main() -> None:

@@ -104,7 +104,8 @@ class DashScope(MaaSBaseLLM):
 
     Setup:
         ``pip install 'maas-integrations[llamaindex]'`` and set ``DASHSCOPE_API_KEY``
-        (Beijing by default; ``region="singapore"`` / ``"us"`` / ``"hk"``, or ``DASHSCOPE_BASE_URL``).
+        (Beijing by default; ``region="singapore"`` / ``"us"`` / ``"hk"``, or
+        ``DASHSCOPE_BASE_URL``).
 
     Instantiate:
         .. code-block:: python
