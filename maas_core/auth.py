@@ -219,7 +219,8 @@ class IAMTokenAuth(SecretAuth):
             json=password_auth_body(
                 self.username or "", self._password or "", self.domain or "", self._scope()
             ),
-            headers={"Content-Type": "application/json;charset=utf8"},
+            # The vendor SDK's spelling (D.5 shows ``charset=utf8``; IAM takes either).
+            headers={"Content-Type": "application/json;charset=utf-8"},
         )
 
     def _scope(self) -> dict[str, Any]:
@@ -296,33 +297,75 @@ def token_rejected(response: httpx.Response) -> bool:
 
 
 # ---- AK/SK signing ------------------------------------------------------------------------------
+# D.6 as the vendor SDK signs (huaweicloudsdkcore ``Signer``), with one deliberate difference: we
+# sign only end-to-end headers. httpx adds hop-by-hop and negotiable headers the vendor's HTTP
+# library adds *after* signing; proxies and gateways rewrite or drop those (RFC 9110 7.6.1).
+_NEVER_SIGNED = frozenset({
+    "authorization", "connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
+    "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
+    "accept", "accept-encoding", "content-length",
+})
+UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+_CONTENT_HASH = "x-sdk-content-sha256"
+_SIGNED_BODY_TYPES = ("application/json", "application/bson")  # the only hashed payloads (D.6)
+
+
+def encode(text: str) -> str:
+    """D.6 percent-encoding: every byte but ``A-Z a-z 0-9 - _ . ~`` (space is ``%20``)."""
+    return quote(text, safe="~")
+
+
 def canonical_uri(path: str) -> str:
     """D.6: unquote, quote each segment with ``safe='~'``, always end with ``/``."""
-    uri = "/".join(quote(segment, safe="~") for segment in unquote(path).split("/"))
+    uri = "/".join(encode(segment) for segment in unquote(path).split("/"))
     return uri if uri.endswith("/") else uri + "/"
 
 
+def wire_path(raw_path: str) -> str:
+    """The path as sent: each ``/``-separated segment in the D.6 encoding (an encoded ``%2F``
+    stays inside its segment), so the gateway reads exactly the path that was signed."""
+    return "/".join(encode(unquote(segment)) for segment in raw_path.split("/"))
+
+
 def canonical_query(pairs: Iterable[tuple[str, str]]) -> str:
-    """D.6: ``k=v`` pairs url-encoded, sorted by key (repeated keys by value), joined by ``&``."""
-    encoded = sorted((quote(k, safe="~"), quote(v, safe="~")) for k, v in pairs)
-    return "&".join(f"{k}={v}" for k, v in encoded)
+    """D.6 as the vendor does it: sort the *raw* (key, value) pairs, then encode, join by ``&``.
+
+    Sorting after encoding would order ``a-``/``a/`` or ``z``/``é`` differently.
+    """
+    return "&".join(f"{encode(k)}={encode(v)}" for k, v in sorted(pairs))
+
+
+def signed_header_names(headers: Iterable[str], connection: str = "") -> list[str]:
+    """Lower-cased, sorted names to sign: no ``_`` (nginx drops those), nothing hop-by-hop."""
+    hop = {name.strip().lower() for name in connection.split(",")}
+    names = {name.lower() for name in headers}
+    return sorted(n for n in names if "_" not in n and n not in _NEVER_SIGNED and n not in hop)
+
+
+def payload_hash(headers: Mapping[str, str], body: bytes) -> str:
+    """D.6: the empty-string hash for no body, else ``X-Sdk-Content-Sha256``, else SHA-256."""
+    if not body:
+        return _EMPTY_SHA256
+    lowered = {k.lower(): v for k, v in headers.items()}
+    return lowered.get(_CONTENT_HASH) or hashlib.sha256(body).hexdigest()
 
 
 def canonical_request(
     method: str,
-    path: str,
+    raw_path: str,
     query: Iterable[tuple[str, str]],
     headers: Mapping[str, str],
     body: bytes,
-) -> tuple[str, str]:
-    """(CanonicalRequest, SignedHeaders) of D.6 step 2-3; every header is signed."""
+    signed: list[str],
+) -> str:
+    """CanonicalRequest of D.6 step 3 over the ``signed`` (lower-cased, sorted) header names.
+
+    ``raw_path`` is the percent-encoded path as sent; ``query`` the decoded (key, value) pairs.
+    """
     lowered = {k.lower(): v.strip() for k, v in headers.items()}
-    signed = sorted(lowered)
-    canonical_headers = "".join(f"{k}:{lowered[k]}\n" for k in signed)
-    payload = lowered.get("x-sdk-content-sha256") or hashlib.sha256(body).hexdigest()
-    parts = [method.upper(), canonical_uri(path), canonical_query(query), canonical_headers,
-             ";".join(signed), payload]
-    return "\n".join(parts), ";".join(signed)
+    canonical_headers = "".join(f"{name}:{lowered.get(name, '')}\n" for name in signed)
+    return "\n".join([method.upper(), canonical_uri(raw_path), canonical_query(query),
+                      canonical_headers, ";".join(signed), payload_hash(headers, body)])
 
 
 def string_to_sign(sdk_date: str, canonical: str) -> str:
@@ -331,22 +374,42 @@ def string_to_sign(sdk_date: str, canonical: str) -> str:
     return f"{ALGORITHM}\n{sdk_date}\n{digest}"
 
 
-def sign_request(request: httpx.Request, ak: str, sk: str, *, now: datetime | None = None) -> None:
-    """Add ``X-Sdk-Date`` / ``Host`` if missing and the ``Authorization`` header (D.6)."""
+def signature(sk: str, sdk_date: str, canonical: str) -> str:
+    """D.6 step 5: hex HMAC-SHA256 of the string to sign, keyed by the secret key."""
+    to_sign = string_to_sign(sdk_date, canonical).encode()
+    return hmac.new(sk.encode(), to_sign, hashlib.sha256).hexdigest()
+
+
+def _prepare(request: httpx.Request, now: datetime | None) -> None:
+    """D.6 step 1 plus the vendor's payload rule; the query and path rewritten as signed."""
     if "x-sdk-date" not in request.headers:
         stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
         request.headers["X-Sdk-Date"] = stamp
     if "host" not in request.headers:
         request.headers["Host"] = request.url.netloc.decode("ascii")
+    content_type = request.headers.get("content-type")
+    if content_type and not content_type.startswith(_SIGNED_BODY_TYPES):
+        request.headers["X-Sdk-Content-Sha256"] = UNSIGNED_PAYLOAD
+    # What goes on the wire is what was signed: "%20" for a space, never "+" (D.6).
+    query = canonical_query(request.url.params.multi_items())
+    target = wire_path(request.url.raw_path.decode("ascii").partition("?")[0])
+    raw = target + (f"?{query}" if query else "")
+    request.url = request.url.copy_with(raw_path=raw.encode("ascii"))
+
+
+def sign_request(request: httpx.Request, ak: str, sk: str, *, now: datetime | None = None) -> None:
+    """Add ``X-Sdk-Date`` / ``Host`` if missing and the ``Authorization`` header (D.6)."""
     request.headers.pop("Authorization", None)
-    canonical, signed = canonical_request(
-        request.method, request.url.path, request.url.params.multi_items(),
-        dict(request.headers), request.content,
+    _prepare(request, now)
+    signed = signed_header_names(request.headers.keys(), request.headers.get("connection", ""))
+    raw_path = request.url.raw_path.decode("ascii").partition("?")[0]
+    canonical = canonical_request(
+        request.method, raw_path, request.url.params.multi_items(),
+        dict(request.headers), request.content, signed,
     )
-    to_sign = string_to_sign(request.headers["x-sdk-date"], canonical)
-    signature = hmac.new(sk.encode(), to_sign.encode(), hashlib.sha256).hexdigest()
+    hexsig = signature(sk, request.headers["x-sdk-date"], canonical)
     request.headers["Authorization"] = (
-        f"{ALGORITHM} Access={ak}, SignedHeaders={signed}, Signature={signature}"
+        f"{ALGORITHM} Access={ak}, SignedHeaders={';'.join(signed)}, Signature={hexsig}"
     )
 
 
