@@ -51,7 +51,7 @@ from urllib.parse import quote, unquote
 import httpx
 
 from .client import MissingCredentialsError
-from .errors import AuthenticationError, error_from_body, redact
+from .errors import AuthenticationError, error_from_body, redact, watch_secrets
 
 __all__ = [
     "AKSKAuth",
@@ -75,11 +75,17 @@ _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 
 class SecretAuth(httpx.Auth):
-    """An ``httpx.Auth`` that knows its secrets, so transports can redact them from bodies."""
+    """An ``httpx.Auth`` that knows its secrets, so they are redacted from every error text
+    (``errors.watch_secrets``), and which credential a 401 is about (``hint``)."""
+
+    hint = ""
 
     @property
     def secrets(self) -> tuple[str, ...]:
         return ()
+
+    def _watch(self) -> None:
+        watch_secrets(self)  # tokens obtained later are read afresh at each redaction
 
 
 # ---- Bearer -------------------------------------------------------------------------------------
@@ -91,6 +97,7 @@ class BearerAuth(SecretAuth):
             raise MissingCredentialsError("BearerAuth needs a non-empty API key")
         self._api_key = api_key
         self.workspace = workspace
+        self._watch()
 
     def __repr__(self) -> str:
         return f"BearerAuth(api_key='***', workspace={self.workspace!r})"
@@ -177,6 +184,7 @@ class IAMTokenAuth(SecretAuth):
         self._clock = clock
         self._static = token
         self._token: _Token | None = None
+        self._watch()
         _guard_transport_logs()
         self.fetch_count = 0
         """How many tokens were obtained from IAM (useful to check caching)."""
@@ -189,6 +197,22 @@ class IAMTokenAuth(SecretAuth):
     def secrets(self) -> tuple[str, ...]:
         found = [self._static, self._password, self._token.value if self._token else None]
         return tuple(s for s in found if s)
+
+    @property
+    def hint(self) -> str:  # type: ignore[override]
+        """Which credential to check when the platform refuses this one."""
+        if self._static:
+            return ("the IAM token (token= or HUAWEICLOUD_TOKEN) was refused: it lasts 24 hours "
+                    "and must be scoped to this project; get a new one")
+        return (f"the IAM token of user {self.username!r} was refused: check that user's "
+                "permissions and its project (project_id= or HUAWEICLOUD_SDK_PROJECT_ID)")
+
+    def login_hint(self) -> str:
+        """What to check when IAM refuses the password login itself."""
+        return ("check the IAM user name, password and account name (username=, password=, "
+                "domain= or HUAWEICLOUD_IAM_USERNAME, HUAWEICLOUD_IAM_PASSWORD, "
+                "HUAWEICLOUD_IAM_DOMAIN) and the scope (project_id= or HUAWEICLOUD_SDK_PROJECT_ID, "
+                "else HUAWEICLOUD_REGION)")
 
     def invalidate(self) -> None:
         """Forget the cached token; the next request fetches a new one."""
@@ -237,14 +261,19 @@ class IAMTokenAuth(SecretAuth):
     def _store(self, response: httpx.Response) -> None:
         secrets = tuple(s for s in (self._password, response.headers.get("x-subject-token")) if s)
         if response.status_code not in (200, 201):
-            raise error_from_body(
+            error = error_from_body(
                 response.status_code, redact(response.text, secrets), provider=IAM_PROVIDER,
                 request_id=response.headers.get("x-request-id"),
             )
+            if isinstance(error, AuthenticationError):
+                error.hint = self.login_hint()
+            raise error
         value = response.headers.get("x-subject-token")
         if not value:
-            raise AuthenticationError("IAM answered without an X-Subject-Token header",
-                                      status=response.status_code, provider=IAM_PROVIDER)
+            error = AuthenticationError("IAM answered without an X-Subject-Token header",
+                                        status=response.status_code, provider=IAM_PROVIDER)
+            error.hint = "check HUAWEICLOUD_SDK_IAM_ENDPOINT (iam_url=): it is not an IAM"
+            raise error
         self._token = parse_token(value, response, self._clock())
         self.fetch_count += 1
 
@@ -438,6 +467,17 @@ class AKSKAuth(SecretAuth):
         self.project_id, self.domain_id = project_id, domain_id
         self._security_token = security_token
         self._clock = clock
+        self._watch()
+
+    @property
+    def hint(self) -> str:  # type: ignore[override]
+        """Which credential to check when the gateway refuses the signature."""
+        temporary = (", HUAWEICLOUD_SDK_SECURITY_TOKEN (security_token=) for temporary keys"
+                     if self._security_token else "")
+        return ("check the access key and secret key (ak=, sk= or HUAWEICLOUD_SDK_AK, "
+                f"HUAWEICLOUD_SDK_SK){temporary}, the project (project_id= or "
+                "HUAWEICLOUD_SDK_PROJECT_ID) and this machine's clock (X-Sdk-Date within 15 "
+                "minutes)")
 
     def __repr__(self) -> str:
         return f"AKSKAuth(ak={self.ak[:4]!r}+'***', sk='***', project_id={self.project_id!r})"
