@@ -9,8 +9,12 @@ Three schemes (PROTOCOLS.md A.2, D.1, D.5, D.6, G.7):
   (``POST /v3/auth/tokens`` -> 201, token in the ``X-Subject-Token`` header), cached until shortly
   before its ``expires_at`` and fetched again once when the platform answers 401 or
   "The token must be updated" (D.5).
-* ``AKSKAuth``: SDK-HMAC-SHA256 signing of every request, exactly as the Huawei Cloud SDK signer
-  (D.6): ``X-Sdk-Date`` + ``Host``, every header signed, canonical URI with a trailing ``/``.
+* ``AKSKAuth``: SDK-HMAC-SHA256 signing of every request as the Huawei Cloud SDK's ``Signer``
+  signs it (D.6; checked byte for byte against ``huaweicloudsdkcore`` in the tests):
+  ``X-Sdk-Date`` + ``Host``; the raw query pairs sorted, then encoded, and sent exactly as
+  signed (``%20``, never ``+``); the end-to-end headers signed (no ``_`` in the name, nothing
+  hop-by-hop or rewritten by proxies: ``Connection``, ``Accept``, ``Accept-Encoding``,
+  ``Content-Length``); ``UNSIGNED-PAYLOAD`` for non-JSON bodies, the empty hash for no body.
 
 Environment variables (the Huawei Cloud SDK's own names where the SDK has one):
 
@@ -31,7 +35,9 @@ Environment variables (the Huawei Cloud SDK's own names where the SDK has one):
 ==================================  ===========================================================
 
 Precedence for Huawei management APIs: explicit arguments, then AK/SK, then ``HUAWEICLOUD_TOKEN``,
-then IAM user/password. No secret ever appears in a ``repr``, a log line or an error message.
+then IAM user/password. No secret ever appears in a ``repr``, a log line or an error message:
+every credential object registers with ``errors.watch_secrets``, so even a token obtained later
+is masked where a server echoes it. A 401 names the credential that was used (``hint``).
 """
 
 from __future__ import annotations
