@@ -68,16 +68,17 @@ def _now() -> str:
 
 def _vendor_request(emu: Emulator, cfg: ManagementConfig, *, method: str = "GET",
                     query: list[tuple[str, Any]] | None = None, body: bytes = b"",
-                    date: str | None = None, path: str | None = None) -> SdkRequest:
+                    date: str | None = None, path: str | None = None,
+                    headers: dict[str, str] | None = None) -> SdkRequest:
     """A request to the emulated ModelArts services listing, signed by the vendor SDK."""
     base = httpx.URL(emu.modelarts_url)
     resource = path or (f"/v1/{cfg.project_id}/maas/services/custom-endpoint/services/"
                         f"{cfg.region_id}")
-    headers = {"Content-Type": "application/json", "X-Sdk-Date": date or _now(),
-               "User-Agent": "huaweicloud-usdk-python/3.0"}
+    sent = {"Content-Type": "application/json", "X-Sdk-Date": date or _now(),
+            "User-Agent": "huaweicloud-usdk-python/3.0", **(headers or {})}
     request = SdkRequest(method=method, schema=base.scheme, host=base.netloc.decode(),
                          resource_path=base.path.rstrip("/") + resource,
-                         query_params=list(query or []), header_params=headers, body=body)
+                         query_params=list(query or []), header_params=sent, body=body)
     credentials = BasicCredentials(cfg.access_key, cfg.secret_key, cfg.project_id)
     return credentials.sign_request(request)
 
@@ -99,6 +100,14 @@ def test_emulator_accepts_vendor_signed_requests(emu: Emulator, mcfg: Management
     assert len(answer.json()["data"]) == 5
     odd = _vendor_request(emu, mcfg, query=[("workspace_id", "my ws+é/~"), ("limit", "5")])
     assert _send(odd).status_code == 200
+
+
+def test_emulator_accepts_a_vendor_signed_non_ascii_header(emu: Emulator,
+                                                          mcfg: ManagementConfig) -> None:
+    signed = _vendor_request(emu, mcfg, headers={"X-Request-Tag": "数据 café"})
+    assert _send(signed).status_code == 200
+    tampered = "数据 cafe".encode().decode("latin-1")  # written on the wire as the SDK does
+    _assert_apig_401(_send(signed, headers={"X-Request-Tag": tampered}), "signature fail")
 
 
 def test_emulator_accepts_vendor_signed_body(emu: Emulator, mcfg: ManagementConfig) -> None:

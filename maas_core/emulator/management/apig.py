@@ -119,9 +119,18 @@ def canonical_request(request: Request, body: bytes, signed: list[str]) -> str:
         values = request.headers.getlist(name)
         if not values:
             raise SignatureRejected(f"signed header {name} was not received")
-        lines.append(f"{name}:{','.join(values).strip()}\n")
+        lines.append(f"{name}:{_as_sent(','.join(values)).strip()}\n")
     return "\n".join([request.method.upper(), uri, query, "".join(lines), ";".join(signed),
                       _payload_hash(request, body, signed)])
+
+
+def _as_sent(value: str) -> str:
+    """A header value as the client wrote it: the SDK sends UTF-8 bytes, the server reads
+    latin-1, and the signature covers the UTF-8 text."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return value
 
 
 def _payload_hash(request: Request, body: bytes, signed: list[str]) -> str:
