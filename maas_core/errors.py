@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import weakref
 from collections.abc import Mapping
 from typing import Any
@@ -460,6 +461,7 @@ def redact(text: str, secrets: tuple[str, ...]) -> str:
 
 
 _WATCHED: weakref.WeakSet[Any] = weakref.WeakSet()
+_WATCHED_LOCK = threading.Lock()  # clients are built and fail on many threads at once
 
 
 def watch_secrets(holder: Any) -> None:
@@ -468,8 +470,11 @@ def watch_secrets(holder: Any) -> None:
     For secrets a client cannot know when it is built: an IAM token obtained later, a token or
     security token inside an ``auth=`` object (``maas_core.auth`` registers every credential).
     """
-    _WATCHED.add(holder)
+    with _WATCHED_LOCK:
+        _WATCHED.add(holder)
 
 
 def _watched_secrets() -> list[str]:
-    return [secret for holder in list(_WATCHED) for secret in holder.secrets]
+    with _WATCHED_LOCK:
+        holders = list(_WATCHED)
+    return [secret for holder in holders for secret in holder.secrets]
