@@ -9,8 +9,12 @@ Three schemes (PROTOCOLS.md A.2, D.1, D.5, D.6, G.7):
   (``POST /v3/auth/tokens`` -> 201, token in the ``X-Subject-Token`` header), cached until shortly
   before its ``expires_at`` and fetched again once when the platform answers 401 or
   "The token must be updated" (D.5).
-* ``AKSKAuth``: SDK-HMAC-SHA256 signing of every request, exactly as the Huawei Cloud SDK signer
-  (D.6): ``X-Sdk-Date`` + ``Host``, every header signed, canonical URI with a trailing ``/``.
+* ``AKSKAuth``: SDK-HMAC-SHA256 signing of every request as the Huawei Cloud SDK's ``Signer``
+  signs it (D.6; checked byte for byte against ``huaweicloudsdkcore`` in the tests):
+  ``X-Sdk-Date`` + ``Host``; the raw query pairs sorted, then encoded, and sent exactly as
+  signed (``%20``, never ``+``); the end-to-end headers signed (no ``_`` in the name, nothing
+  hop-by-hop or rewritten by proxies: ``Connection``, ``Accept``, ``Accept-Encoding``,
+  ``Content-Length``); ``UNSIGNED-PAYLOAD`` for non-JSON bodies, the empty hash for no body.
 
 Environment variables (the Huawei Cloud SDK's own names where the SDK has one):
 
@@ -31,7 +35,9 @@ Environment variables (the Huawei Cloud SDK's own names where the SDK has one):
 ==================================  ===========================================================
 
 Precedence for Huawei management APIs: explicit arguments, then AK/SK, then ``HUAWEICLOUD_TOKEN``,
-then IAM user/password. No secret ever appears in a ``repr``, a log line or an error message.
+then IAM user/password. No secret ever appears in a ``repr``, a log line or an error message:
+every credential object registers with ``errors.watch_secrets``, so even a token obtained later
+is masked where a server echoes it. A 401 names the credential that was used (``hint``).
 """
 
 from __future__ import annotations
@@ -51,7 +57,7 @@ from urllib.parse import quote, unquote
 import httpx
 
 from .client import MissingCredentialsError
-from .errors import AuthenticationError, error_from_body, redact
+from .errors import AuthenticationError, error_from_body, redact, watch_secrets
 
 __all__ = [
     "AKSKAuth",
@@ -75,11 +81,17 @@ _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 
 class SecretAuth(httpx.Auth):
-    """An ``httpx.Auth`` that knows its secrets, so transports can redact them from bodies."""
+    """An ``httpx.Auth`` that knows its secrets, so they are redacted from every error text
+    (``errors.watch_secrets``), and which credential a 401 is about (``hint``)."""
+
+    hint = ""
 
     @property
     def secrets(self) -> tuple[str, ...]:
         return ()
+
+    def _watch(self) -> None:
+        watch_secrets(self)  # tokens obtained later are read afresh at each redaction
 
 
 # ---- Bearer -------------------------------------------------------------------------------------
@@ -91,6 +103,7 @@ class BearerAuth(SecretAuth):
             raise MissingCredentialsError("BearerAuth needs a non-empty API key")
         self._api_key = api_key
         self.workspace = workspace
+        self._watch()
 
     def __repr__(self) -> str:
         return f"BearerAuth(api_key='***', workspace={self.workspace!r})"
@@ -177,6 +190,7 @@ class IAMTokenAuth(SecretAuth):
         self._clock = clock
         self._static = token
         self._token: _Token | None = None
+        self._watch()
         _guard_transport_logs()
         self.fetch_count = 0
         """How many tokens were obtained from IAM (useful to check caching)."""
@@ -189,6 +203,22 @@ class IAMTokenAuth(SecretAuth):
     def secrets(self) -> tuple[str, ...]:
         found = [self._static, self._password, self._token.value if self._token else None]
         return tuple(s for s in found if s)
+
+    @property
+    def hint(self) -> str:  # type: ignore[override]
+        """Which credential to check when the platform refuses this one."""
+        if self._static:
+            return ("the IAM token (token= or HUAWEICLOUD_TOKEN) was refused: it lasts 24 hours "
+                    "and must be scoped to this project; get a new one")
+        return (f"the IAM token of user {self.username!r} was refused: check that user's "
+                "permissions and its project (project_id= or HUAWEICLOUD_SDK_PROJECT_ID)")
+
+    def login_hint(self) -> str:
+        """What to check when IAM refuses the password login itself."""
+        return ("check the IAM user name, password and account name (username=, password=, "
+                "domain= or HUAWEICLOUD_IAM_USERNAME, HUAWEICLOUD_IAM_PASSWORD, "
+                "HUAWEICLOUD_IAM_DOMAIN) and the scope (project_id= or HUAWEICLOUD_SDK_PROJECT_ID, "
+                "else HUAWEICLOUD_REGION)")
 
     def invalidate(self) -> None:
         """Forget the cached token; the next request fetches a new one."""
@@ -219,7 +249,8 @@ class IAMTokenAuth(SecretAuth):
             json=password_auth_body(
                 self.username or "", self._password or "", self.domain or "", self._scope()
             ),
-            headers={"Content-Type": "application/json;charset=utf8"},
+            # The vendor SDK's spelling (D.5 shows ``charset=utf8``; IAM takes either).
+            headers={"Content-Type": "application/json;charset=utf-8"},
         )
 
     def _scope(self) -> dict[str, Any]:
@@ -236,14 +267,19 @@ class IAMTokenAuth(SecretAuth):
     def _store(self, response: httpx.Response) -> None:
         secrets = tuple(s for s in (self._password, response.headers.get("x-subject-token")) if s)
         if response.status_code not in (200, 201):
-            raise error_from_body(
+            error = error_from_body(
                 response.status_code, redact(response.text, secrets), provider=IAM_PROVIDER,
                 request_id=response.headers.get("x-request-id"),
             )
+            if isinstance(error, AuthenticationError):
+                error.hint = self.login_hint()
+            raise error
         value = response.headers.get("x-subject-token")
         if not value:
-            raise AuthenticationError("IAM answered without an X-Subject-Token header",
-                                      status=response.status_code, provider=IAM_PROVIDER)
+            error = AuthenticationError("IAM answered without an X-Subject-Token header",
+                                        status=response.status_code, provider=IAM_PROVIDER)
+            error.hint = "check HUAWEICLOUD_SDK_IAM_ENDPOINT (iam_url=): it is not an IAM"
+            raise error
         self._token = parse_token(value, response, self._clock())
         self.fetch_count += 1
 
@@ -296,33 +332,75 @@ def token_rejected(response: httpx.Response) -> bool:
 
 
 # ---- AK/SK signing ------------------------------------------------------------------------------
+# D.6 as the vendor SDK signs (huaweicloudsdkcore ``Signer``), with one deliberate difference: we
+# sign only end-to-end headers. httpx adds hop-by-hop and negotiable headers the vendor's HTTP
+# library adds *after* signing; proxies and gateways rewrite or drop those (RFC 9110 7.6.1).
+_NEVER_SIGNED = frozenset({
+    "authorization", "connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
+    "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
+    "accept", "accept-encoding", "content-length",
+})
+UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+_CONTENT_HASH = "x-sdk-content-sha256"
+_SIGNED_BODY_TYPES = ("application/json", "application/bson")  # the only hashed payloads (D.6)
+
+
+def encode(text: str) -> str:
+    """D.6 percent-encoding: every byte but ``A-Z a-z 0-9 - _ . ~`` (space is ``%20``)."""
+    return quote(text, safe="~")
+
+
 def canonical_uri(path: str) -> str:
     """D.6: unquote, quote each segment with ``safe='~'``, always end with ``/``."""
-    uri = "/".join(quote(segment, safe="~") for segment in unquote(path).split("/"))
+    uri = "/".join(encode(segment) for segment in unquote(path).split("/"))
     return uri if uri.endswith("/") else uri + "/"
 
 
+def wire_path(raw_path: str) -> str:
+    """The path as sent: each ``/``-separated segment in the D.6 encoding (an encoded ``%2F``
+    stays inside its segment), so the gateway reads exactly the path that was signed."""
+    return "/".join(encode(unquote(segment)) for segment in raw_path.split("/"))
+
+
 def canonical_query(pairs: Iterable[tuple[str, str]]) -> str:
-    """D.6: ``k=v`` pairs url-encoded, sorted by key (repeated keys by value), joined by ``&``."""
-    encoded = sorted((quote(k, safe="~"), quote(v, safe="~")) for k, v in pairs)
-    return "&".join(f"{k}={v}" for k, v in encoded)
+    """D.6 as the vendor does it: sort the *raw* (key, value) pairs, then encode, join by ``&``.
+
+    Sorting after encoding would order ``a-``/``a/`` or ``z``/``é`` differently.
+    """
+    return "&".join(f"{encode(k)}={encode(v)}" for k, v in sorted(pairs))
+
+
+def signed_header_names(headers: Iterable[str], connection: str = "") -> list[str]:
+    """Lower-cased, sorted names to sign: no ``_`` (nginx drops those), nothing hop-by-hop."""
+    hop = {name.strip().lower() for name in connection.split(",")}
+    names = {name.lower() for name in headers}
+    return sorted(n for n in names if "_" not in n and n not in _NEVER_SIGNED and n not in hop)
+
+
+def payload_hash(headers: Mapping[str, str], body: bytes) -> str:
+    """D.6: the empty-string hash for no body, else ``X-Sdk-Content-Sha256``, else SHA-256."""
+    if not body:
+        return _EMPTY_SHA256
+    lowered = {k.lower(): v for k, v in headers.items()}
+    return lowered.get(_CONTENT_HASH) or hashlib.sha256(body).hexdigest()
 
 
 def canonical_request(
     method: str,
-    path: str,
+    raw_path: str,
     query: Iterable[tuple[str, str]],
     headers: Mapping[str, str],
     body: bytes,
-) -> tuple[str, str]:
-    """(CanonicalRequest, SignedHeaders) of D.6 step 2-3; every header is signed."""
+    signed: list[str],
+) -> str:
+    """CanonicalRequest of D.6 step 3 over the ``signed`` (lower-cased, sorted) header names.
+
+    ``raw_path`` is the percent-encoded path as sent; ``query`` the decoded (key, value) pairs.
+    """
     lowered = {k.lower(): v.strip() for k, v in headers.items()}
-    signed = sorted(lowered)
-    canonical_headers = "".join(f"{k}:{lowered[k]}\n" for k in signed)
-    payload = lowered.get("x-sdk-content-sha256") or hashlib.sha256(body).hexdigest()
-    parts = [method.upper(), canonical_uri(path), canonical_query(query), canonical_headers,
-             ";".join(signed), payload]
-    return "\n".join(parts), ";".join(signed)
+    canonical_headers = "".join(f"{name}:{lowered.get(name, '')}\n" for name in signed)
+    return "\n".join([method.upper(), canonical_uri(raw_path), canonical_query(query),
+                      canonical_headers, ";".join(signed), payload_hash(headers, body)])
 
 
 def string_to_sign(sdk_date: str, canonical: str) -> str:
@@ -331,22 +409,42 @@ def string_to_sign(sdk_date: str, canonical: str) -> str:
     return f"{ALGORITHM}\n{sdk_date}\n{digest}"
 
 
-def sign_request(request: httpx.Request, ak: str, sk: str, *, now: datetime | None = None) -> None:
-    """Add ``X-Sdk-Date`` / ``Host`` if missing and the ``Authorization`` header (D.6)."""
+def signature(sk: str, sdk_date: str, canonical: str) -> str:
+    """D.6 step 5: hex HMAC-SHA256 of the string to sign, keyed by the secret key."""
+    to_sign = string_to_sign(sdk_date, canonical).encode()
+    return hmac.new(sk.encode(), to_sign, hashlib.sha256).hexdigest()
+
+
+def _prepare(request: httpx.Request, now: datetime | None) -> None:
+    """D.6 step 1 plus the vendor's payload rule; the query and path rewritten as signed."""
     if "x-sdk-date" not in request.headers:
         stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
         request.headers["X-Sdk-Date"] = stamp
     if "host" not in request.headers:
         request.headers["Host"] = request.url.netloc.decode("ascii")
+    content_type = request.headers.get("content-type")
+    if content_type and not content_type.startswith(_SIGNED_BODY_TYPES):
+        request.headers["X-Sdk-Content-Sha256"] = UNSIGNED_PAYLOAD
+    # What goes on the wire is what was signed: "%20" for a space, never "+" (D.6).
+    query = canonical_query(request.url.params.multi_items())
+    target = wire_path(request.url.raw_path.decode("ascii").partition("?")[0])
+    raw = target + (f"?{query}" if query else "")
+    request.url = request.url.copy_with(raw_path=raw.encode("ascii"))
+
+
+def sign_request(request: httpx.Request, ak: str, sk: str, *, now: datetime | None = None) -> None:
+    """Add ``X-Sdk-Date`` / ``Host`` if missing and the ``Authorization`` header (D.6)."""
     request.headers.pop("Authorization", None)
-    canonical, signed = canonical_request(
-        request.method, request.url.path, request.url.params.multi_items(),
-        dict(request.headers), request.content,
+    _prepare(request, now)
+    signed = signed_header_names(request.headers.keys(), request.headers.get("connection", ""))
+    raw_path = request.url.raw_path.decode("ascii").partition("?")[0]
+    canonical = canonical_request(
+        request.method, raw_path, request.url.params.multi_items(),
+        dict(request.headers), request.content, signed,
     )
-    to_sign = string_to_sign(request.headers["x-sdk-date"], canonical)
-    signature = hmac.new(sk.encode(), to_sign.encode(), hashlib.sha256).hexdigest()
+    hexsig = signature(sk, request.headers["x-sdk-date"], canonical)
     request.headers["Authorization"] = (
-        f"{ALGORITHM} Access={ak}, SignedHeaders={signed}, Signature={signature}"
+        f"{ALGORITHM} Access={ak}, SignedHeaders={';'.join(signed)}, Signature={hexsig}"
     )
 
 
@@ -375,6 +473,17 @@ class AKSKAuth(SecretAuth):
         self.project_id, self.domain_id = project_id, domain_id
         self._security_token = security_token
         self._clock = clock
+        self._watch()
+
+    @property
+    def hint(self) -> str:  # type: ignore[override]
+        """Which credential to check when the gateway refuses the signature."""
+        temporary = (", HUAWEICLOUD_SDK_SECURITY_TOKEN (security_token=) for temporary keys"
+                     if self._security_token else "")
+        return ("check the access key and secret key (ak=, sk= or HUAWEICLOUD_SDK_AK, "
+                f"HUAWEICLOUD_SDK_SK){temporary}, the project (project_id= or "
+                "HUAWEICLOUD_SDK_PROJECT_ID) and this machine's clock (X-Sdk-Date within 15 "
+                "minutes)")
 
     def __repr__(self) -> str:
         return f"AKSKAuth(ak={self.ak[:4]!r}+'***', sk='***', project_id={self.project_id!r})"

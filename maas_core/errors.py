@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -51,6 +53,7 @@ __all__ = [
     "error_from_body",
     "error_from_payload",
     "redact",
+    "watch_secrets",
 ]
 
 
@@ -131,7 +134,34 @@ class BadRequestError(APIStatusError):
 
 class AuthenticationError(APIStatusError):
     default_status = 401
-    hint = "check the API key (MAAS_API_KEY / DASHSCOPE_API_KEY) and that it belongs to this region"
+    credential_hint: str | None = None
+    """Which credential to check, set where the one used is known (``maas_core.auth``)."""
+
+    @property
+    def hint(self) -> str:
+        """An API-key 401 names only its platform's variable; Huawei ones the Huawei names."""
+        if self.credential_hint:
+            return self.credential_hint
+        provider = self.provider or ""
+        if provider in _KEY_VARIABLES:
+            return (f"check the API key (api_key=... or {_KEY_VARIABLES[provider]}) "
+                    "and that it belongs to this region")
+        if provider.startswith("huawei-"):
+            return _HUAWEI_CREDENTIALS_HINT
+        return "check the credentials given to this client and that they belong to this region"
+
+    @hint.setter
+    def hint(self, value: str) -> None:
+        self.credential_hint = value
+
+
+_KEY_VARIABLES = {"huawei-maas": "MAAS_API_KEY", "dashscope": "DASHSCOPE_API_KEY",
+                  "vllm": "VLLM_API_KEY"}
+_HUAWEI_CREDENTIALS_HINT = (
+    "check the Huawei Cloud credentials: HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK (ak=, sk=), "
+    "or HUAWEICLOUD_TOKEN (token=), or HUAWEICLOUD_IAM_USERNAME / HUAWEICLOUD_IAM_PASSWORD / "
+    "HUAWEICLOUD_IAM_DOMAIN, and HUAWEICLOUD_SDK_PROJECT_ID"
+)
 
 
 class PermissionDeniedError(APIStatusError):
@@ -420,8 +450,31 @@ def sse_frame_status(text: str) -> int | None:
 
 
 def redact(text: str, secrets: tuple[str, ...]) -> str:
-    """``text`` with every secret replaced: platforms sometimes echo part of a bad key."""
-    for secret in secrets:
+    """``text`` with every secret replaced: platforms sometimes echo part of a bad key.
+
+    Also the current secrets of every credential object passed to ``watch_secrets``.
+    """
+    for secret in (*secrets, *_watched_secrets()):
         if secret and len(secret) >= 4:
             text = text.replace(secret, "***")
     return text
+
+
+_WATCHED: weakref.WeakSet[Any] = weakref.WeakSet()
+_WATCHED_LOCK = threading.Lock()  # clients are built and fail on many threads at once
+
+
+def watch_secrets(holder: Any) -> None:
+    """Redact ``holder.secrets`` (read afresh each time) from every error text while it lives.
+
+    For secrets a client cannot know when it is built: an IAM token obtained later, a token or
+    security token inside an ``auth=`` object (``maas_core.auth`` registers every credential).
+    """
+    with _WATCHED_LOCK:
+        _WATCHED.add(holder)
+
+
+def _watched_secrets() -> list[str]:
+    with _WATCHED_LOCK:
+        holders = list(_WATCHED)
+    return [secret for holder in holders for secret in holder.secrets]

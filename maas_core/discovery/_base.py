@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import httpx
 
 from ..auth import SecretAuth
-from ..errors import MaaSError
+from ..errors import AuthenticationError, MaaSError
 from ..transport import AsyncTransport, Transport
 
 T = TypeVar("T")
@@ -72,6 +73,17 @@ def _decode(transport: Transport | AsyncTransport, response: httpx.Response) -> 
     return transport._decode_json(response) if response.content.strip() else None
 
 
+@contextmanager
+def naming_credentials(auth: httpx.Auth | None) -> Iterator[None]:
+    """A 401 names the credential this client used (``SecretAuth.hint``), not another's."""
+    try:
+        yield
+    except AuthenticationError as error:
+        if isinstance(auth, SecretAuth) and auth.hint and not error.credential_hint:
+            error.hint = auth.hint
+        raise
+
+
 def _next_or_stop(page: Page[Any], call: Call, count: int) -> Call | None:
     if not page.items or page.next == call or count >= MAX_PAGES:
         return None
@@ -82,10 +94,12 @@ class SyncDriver:
     """The synchronous half of a client: owns a ``Transport``."""
 
     _transport: Transport
+    _auth: httpx.Auth | None
 
     def _init_transport(self, base_url: str, auth: httpx.Auth | None, provider: str,
                         http_client: httpx.Client | None, **kwargs: Any) -> None:
         secrets = auth.secrets if isinstance(auth, SecretAuth) else ()
+        self._auth = auth
         self._transport = Transport(base_url, auth=auth, provider=provider, secrets=secrets,
                                     http_client=http_client, **kwargs)
 
@@ -103,7 +117,9 @@ class SyncDriver:
         call: Call | None = paged.first
         count = 0
         while call is not None:
-            payload = self._transport.request_json(call.method, call.path, **_send_kwargs(call))
+            with naming_credentials(self._auth):
+                payload = self._transport.request_json(call.method, call.path,
+                                                       **_send_kwargs(call))
             page = paged.parse(payload, call)
             items.extend(page.items)
             count += 1
@@ -112,7 +128,8 @@ class SyncDriver:
 
     def _one(self, single: Single[T]) -> T:
         call = single.call
-        response = self._transport.request(call.method, call.path, **_send_kwargs(call))
+        with naming_credentials(self._auth):
+            response = self._transport.request(call.method, call.path, **_send_kwargs(call))
         return single.parse(_decode(self._transport, response))
 
 
@@ -120,10 +137,12 @@ class AsyncDriver:
     """The asynchronous half of a client: owns an ``AsyncTransport``."""
 
     _transport: AsyncTransport
+    _auth: httpx.Auth | None
 
     def _init_transport(self, base_url: str, auth: httpx.Auth | None, provider: str,
                         http_client: httpx.AsyncClient | None, **kwargs: Any) -> None:
         secrets = auth.secrets if isinstance(auth, SecretAuth) else ()
+        self._auth = auth
         self._transport = AsyncTransport(base_url, auth=auth, provider=provider,
                                          secrets=secrets, http_client=http_client, **kwargs)
 
@@ -141,9 +160,10 @@ class AsyncDriver:
         call: Call | None = paged.first
         count = 0
         while call is not None:
-            payload = await self._transport.request_json(
-                call.method, call.path, **_send_kwargs(call)
-            )
+            with naming_credentials(self._auth):
+                payload = await self._transport.request_json(
+                    call.method, call.path, **_send_kwargs(call)
+                )
             page = paged.parse(payload, call)
             items.extend(page.items)
             count += 1
@@ -152,7 +172,9 @@ class AsyncDriver:
 
     async def _one(self, single: Single[T]) -> T:
         call = single.call
-        response = await self._transport.request(call.method, call.path, **_send_kwargs(call))
+        with naming_credentials(self._auth):
+            response = await self._transport.request(call.method, call.path,
+                                                     **_send_kwargs(call))
         return single.parse(_decode(self._transport, response))
 
 

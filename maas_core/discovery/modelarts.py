@@ -2,9 +2,10 @@
 
 ``GET /v1/{project_id}/maas/services/custom-endpoint/services/{region_id}?workspace_id=`` with
 ``X-Auth-Token`` (or AK/SK signing) and ``Content-Type: application/json`` (seed 000 Table 2)
-answers ``{"data": [InferServerInfo], "pages", "total"}``. The seed documents no paging
-parameters; we send ModelArts' usual ``offset`` (page index, from 0) and ``limit`` [INFER, as
-ModelArts ListServices] and follow ``pages`` to the end.
+answers ``{"data": [InferServerInfo], "pages", "total"}``. The seed documents ``pages`` and
+``total`` but no paging parameters; we page as the vendor SDK's sibling listing
+``ListInferServices`` does [INFER]: ``limit`` (at most 500) and ``offset`` an *item* offset, a
+multiple of ``limit``. One request when the first answer says ``pages: 1``; we stop at ``pages``.
 
 Host: ``HUAWEICLOUD_MODELARTS_ENDPOINT``, else ``https://modelarts.{region}.myhuaweicloud.com``
 [INFER, PROTOCOLS.md H]; project id: argument or ``HUAWEICLOUD_SDK_PROJECT_ID``.
@@ -28,14 +29,17 @@ PROVIDER = "huawei-modelarts"
 DEFAULT_REGION = "ap-southeast-1"  # seed 000: "only supported in CN-Hong Kong"
 
 
+MAX_PAGE_SIZE = 500  # ListInferServices: limit <= 500
+
+
 def _parse_services(payload: Any, call: Call) -> Page[InferServerInfo]:
     body = json_object(payload, "ModelArts services")
     items = [InferServerInfo.model_validate(item) for item in body.get("data") or []]
     params = dict(call.params or {})
-    index = int(params.get("offset", 0))
+    limit, offset = int(params["limit"]), int(params.get("offset", 0))
     pages = body.get("pages")
-    if isinstance(pages, int) and index + 1 < pages:
-        return Page(items, Call("GET", call.path, {**params, "offset": index + 1}))
+    if isinstance(pages, int) and offset // limit + 1 < pages:
+        return Page(items, Call("GET", call.path, {**params, "offset": offset + limit}))
     return Page(items)
 
 
@@ -63,8 +67,8 @@ class _ModelArtsBase:
         self.base_url = (base_url or os.environ.get("HUAWEICLOUD_MODELARTS_ENDPOINT")
                          or f"https://modelarts.{self.region}.myhuaweicloud.com").rstrip("/")
         self.auth = auth or huawei_auth(project_id=self.project_id, region=self.region)
-        if not 1 <= page_size <= 1000:
-            raise ValueError(f"page_size={page_size} must be in [1, 1000]")
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ValueError(f"page_size={page_size} must be in [1, {MAX_PAGE_SIZE}]")
         self.page_size = page_size
         self._options: dict[str, Any] = {
             "timeout": timeout, "max_retries": max_retries,

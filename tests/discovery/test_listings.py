@@ -92,7 +92,7 @@ async def test_modelarts_services_all_pages(emu: Emulator, mcfg: ManagementConfi
     assert len(services) == 26 and len({s.id for s in services}) == 26
     assert all(isinstance(s, InferServerInfo) for s in services)
     sent = queries(emu, "/ap-southeast-1")
-    assert [q["offset"] for q in sent] == [["0"], ["1"], ["2"]]
+    assert [q["offset"] for q in sent] == [["0"], ["10"], ["20"]]  # item offsets
     assert all(q["limit"] == ["10"] and q["workspace_id"] == ["0"] for q in sent)
     first = services[0]  # seed 000 Table 4: every field, numbers read as the documented strings
     assert first.version_count == "1" and first.create_at == "1760538261106"

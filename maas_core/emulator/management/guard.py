@@ -1,8 +1,9 @@
 """Authentication of the Huawei management APIs and every platform's error bodies.
 
 Huawei (PROTOCOLS.md D.5, D.6): ``X-Auth-Token`` issued by the emulated IAM, or an AK/SK
-``SDK-HMAC-SHA256`` signature recomputed here with the known SK (an independent implementation:
-the emulator never imports the client). Expired tokens get 401 "The token must be updated.".
+``SDK-HMAC-SHA256`` signature verified as the gateway does (``apig``: an independent
+implementation, the emulator never imports the client). Expired tokens get 401 "The token
+must be updated.".
 
 Error shapes: ModelArts ``{error_code, error_msg}`` (seed 000), Fabric
 ``{error_code, error_msg, solution_msg}`` (seeds 002/003), DashScope
@@ -11,23 +12,17 @@ Error shapes: ModelArts ``{error_code, error_msg}`` (seed 000), Fabric
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
 import uuid
 from typing import Any
-from urllib.parse import quote, unquote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from maas_core.emulator.management import apig
 from maas_core.emulator.management.store import Management
 
 MODELARTS = "modelarts"
 FABRIC = "fabric"
-_SIGNATURE = re.compile(
-    r"^SDK-HMAC-SHA256\s+Access=([^,]+),\s*SignedHeaders=([^,]+),\s*Signature=([0-9a-f]+)$"
-)
 
 
 class ManagementError(Exception):
@@ -64,9 +59,10 @@ def not_found(platform: str, message: str) -> ManagementError:
 # ---- token / signature checks ---------------------------------------------------------------
 def check_huawei_auth(mgmt: Management, request: Request, body: bytes, platform: str) -> None:
     """Accept a valid IAM token or a valid AK/SK signature; raise ``ManagementError`` otherwise."""
-    authorization = request.headers.get("authorization", "")
-    if authorization.startswith("SDK-HMAC-SHA256"):
-        _check_signature(mgmt, request, body, authorization)
+    if apig.is_signed(request):  # raises apig.SignatureRejected, answered by the gateway
+        config = mgmt.config
+        apig.verify(request, body, access_key=config.access_key, secret_key=config.secret_key,
+                    check_signature=config.verify_signatures)
         return
     token = request.headers.get("x-auth-token")
     if not token:
@@ -81,39 +77,6 @@ def check_huawei_auth(mgmt: Management, request: Request, body: bytes, platform:
             raise ManagementError(400, "ModelArts.0104", "Invalid token.")
         raise ManagementError(401, "APIG.1002", "Incorrect token or token resolution failed",
                               solution="obtain a new IAM token")
-
-
-def _check_signature(mgmt: Management, request: Request, body: bytes, header: str) -> None:
-    match = _SIGNATURE.match(header.strip())
-    if match is None:
-        raise ManagementError(401, "APIG.0301", "Malformed SDK-HMAC-SHA256 authorization header")
-    access, signed, signature = match.groups()
-    config = mgmt.config
-    if access != config.access_key:
-        raise ManagementError(401, "APIG.0301", "Incorrect IAM authentication information: "
-                              "access key not found")
-    if not config.verify_signatures:
-        return
-    expected = expected_signature(request, body, signed.split(";"), config.secret_key)
-    if not hmac.compare_digest(expected, signature):
-        raise ManagementError(401, "APIG.0301", "Incorrect IAM authentication information: "
-                              "verify aksk signature fail")
-
-
-def expected_signature(request: Request, body: bytes, signed: list[str], sk: str) -> str:
-    """PROTOCOLS.md D.6, recomputed from what the server received."""
-    segments = unquote(request.url.path).split("/")
-    uri = "/".join(quote(s, safe="~") for s in segments)
-    uri = uri if uri.endswith("/") else uri + "/"
-    pairs = sorted((quote(k, safe="~"), quote(v, safe="~"))
-                   for k, v in request.query_params.multi_items())
-    query = "&".join(f"{k}={v}" for k, v in pairs)
-    headers = "".join(f"{name}:{request.headers.get(name, '').strip()}\n" for name in signed)
-    payload = request.headers.get("x-sdk-content-sha256") or hashlib.sha256(body).hexdigest()
-    canonical = "\n".join([request.method, uri, query, headers, ";".join(signed), payload])
-    date = request.headers.get("x-sdk-date", "")
-    to_sign = f"SDK-HMAC-SHA256\n{date}\n{hashlib.sha256(canonical.encode()).hexdigest()}"
-    return hmac.new(sk.encode(), to_sign.encode(), hashlib.sha256).hexdigest()
 
 
 def check_bearer(api_key: str, request: Request) -> None:

@@ -1,8 +1,11 @@
 """Huawei management routes: IAM tokens, ModelArts services, DataArts Fabric models / instances.
 
 * ``POST /v3/auth/tokens`` (D.5): password auth -> 201, ``X-Subject-Token``, ``token.expires_at``.
+* ``POST /v3/auth/tokens`` scope checked: an unknown project (id or name) or domain is refused.
 * ``GET /v1/{project_id}/maas/services/custom-endpoint/services/{region_id}`` (seed 000):
-  ``{data, pages, total}``, paged by ``offset`` (page index) / ``limit`` [INFER].
+  ``{data, pages, total}``, paged as ModelArts ``ListInferServices``: ``offset`` an item offset,
+  a multiple of ``limit`` (1-500) [INFER: the seed documents no paging parameters].
+* AK/SK signatures are verified as APIG does (``apig``); failures answer APIG's 401 body.
 * ``GET /v1/workspaces/{ws}/models`` (seed 002): every filter, ranges checked, ``{total, models}``.
 * ``GET|POST /v1/workspaces/{ws}/services/instances``, ``GET|DELETE …/{id}`` (D.8, seed 003),
   ``POST …/{id}/invocations`` answering an OpenAI ``chat.completion`` (or SSE when ``stream``).
@@ -21,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from maas_core.emulator.management.apig import SignatureRejected
 from maas_core.emulator.management.guard import (
     FABRIC,
     MODELARTS,
@@ -29,7 +33,13 @@ from maas_core.emulator.management.guard import (
     check_huawei_auth,
     not_found,
 )
-from maas_core.emulator.management.store import Management, fabric_instance, iso, stable_id
+from maas_core.emulator.management.store import (
+    Management,
+    ManagementConfig,
+    fabric_instance,
+    iso,
+    stable_id,
+)
 
 Handler = Callable[[Management, Request, bytes], Awaitable[Response]]
 _WS = "/v1/workspaces/{workspace_id}"
@@ -45,6 +55,8 @@ def guarded(mgmt: Management, platform: str, handler: Handler, *, auth: bool = T
             return await handler(mgmt, request, body)
         except ManagementError as err:
             return err.response(platform)
+        except SignatureRejected as err:  # the gateway answers before the service sees it
+            return err.response()
 
     return run
 
@@ -75,25 +87,56 @@ def _iam_error(status: int, message: str) -> Response:
     return JSONResponse({"error": {"code": status, "message": message, "title": title}}, status)
 
 
+def _scope_error(scope: Any, config: ManagementConfig) -> Response | None:
+    """IAM's refusal of ``scope`` (D.5: a project by id or name, or a domain by name or id)."""
+    if not isinstance(scope, dict) or len(scope) != 1:
+        return _iam_error(400, "The request body is invalid: scope needs one project or domain.")
+    kind, target = next(iter(scope.items()))
+    if kind not in ("project", "domain") or not isinstance(target, dict):
+        return _iam_error(400, "The request body is invalid: scope needs one project or domain.")
+    known = ({"id": config.project_id, "name": config.region_id} if kind == "project"
+             else {"id": stable_id("domain", hex32=True), "name": config.domain})
+    if not any(key in target and target[key] == known[key] for key in ("id", "name")):
+        return _iam_error(401, f"The {kind} in the scope does not exist or the user has no "
+                               "access to it.")
+    return None
+
+
+def _token_body(config: ManagementConfig, name: str, domain: str, scope: dict[str, Any],
+                issued: float, expires: float) -> dict[str, Any]:
+    domain_ref = {"id": stable_id("domain", hex32=True), "name": domain}
+    token: dict[str, Any] = {
+        "catalog": [], "expires_at": iso(expires), "issued_at": iso(issued),
+        "methods": ["password"], "roles": [],
+        "user": {"domain": {"name": domain}, "name": name, "id": stable_id("user", hex32=True)},
+    }
+    if "project" in scope:
+        token["project"] = {"domain": domain_ref, "id": config.project_id,
+                            "name": config.region_id}
+    else:
+        token["domain"] = domain_ref
+    return {"token": token}
+
+
 async def _tokens(mgmt: Management, request: Request, body: bytes) -> Response:
+    if not request.headers.get("content-type", "").startswith("application/json"):
+        return _iam_error(400, "The request body is invalid: Content-Type must be "
+                               "application/json;charset=utf8.")
     try:
-        identity = json.loads(body)["auth"]["identity"]
-        user = identity["password"]["user"]
+        auth = json.loads(body)["auth"]
+        user = auth["identity"]["password"]["user"]
         name, password, domain = user["name"], user["password"], user["domain"]["name"]
     except (ValueError, KeyError, TypeError):
         return _iam_error(400, "The request body is invalid.")
     config = mgmt.config
     if (name, password, domain) != (config.username, config.password, config.domain):
         return _iam_error(401, "The username or password is wrong.")
+    scope = auth.get("scope") or {"domain": {"name": domain}}
+    refused = _scope_error(scope, config)
+    if refused is not None:
+        return refused
     token, issued, expires = mgmt.issue_token()
-    payload = {"token": {
-        "catalog": [], "expires_at": iso(expires), "issued_at": iso(issued),
-        "methods": ["password"],
-        "project": {"domain": {"id": stable_id("domain", hex32=True), "name": domain},
-                    "id": config.project_id, "name": config.region_id},
-        "roles": [], "user": {"domain": {"name": domain}, "name": name,
-                              "id": stable_id("user", hex32=True)},
-    }}
+    payload = _token_body(config, name, domain, scope, issued, expires)
     return JSONResponse(payload, 201, headers={"X-Subject-Token": token})
 
 
@@ -112,18 +155,24 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int,
     return value
 
 
+MAX_SERVICES_LIMIT = 500  # ListInferServices: limit <= 500
+
+
 async def _services(mgmt: Management, request: Request, body: bytes) -> Response:
     if request.path_params["project_id"] != mgmt.config.project_id:
         raise ManagementError(403, "ModelArts.0103", "The project does not match the token.")
-    page = _int_param(request, "offset", 0, 0, 1_000_000, MODELARTS)
-    limit = _int_param(request, "limit", mgmt.config.services_page_size, 1, 1000, MODELARTS)
+    limit = _int_param(request, "limit", mgmt.config.services_page_size, 1, MAX_SERVICES_LIMIT,
+                       MODELARTS)
+    offset = _int_param(request, "offset", 0, 0, 1_000_000_000, MODELARTS)
+    if offset % limit:  # an item offset on page boundaries (ListInferServices)
+        raise bad_request(MODELARTS, f"offset={offset} must be a multiple of limit={limit}")
     items = mgmt.services
     workspace = request.query_params.get("workspace_id")
     if workspace:
         items = [s for s in items if s["workspace_id"] == workspace]
     pages = (len(items) + limit - 1) // limit
-    chunk = items[page * limit:(page + 1) * limit]
-    return JSONResponse({"data": chunk, "pages": pages, "total": len(items)})
+    return JSONResponse({"data": items[offset:offset + limit], "pages": pages,
+                         "total": len(items)})
 
 
 # ---- Fabric models (seed 002) -------------------------------------------------------------------
