@@ -425,3 +425,10 @@ def redact(text: str, secrets: tuple[str, ...]) -> str:
         if secret and len(secret) >= 4:
             text = text.replace(secret, "***")
     return text
+
+
+class RepairFailedError(BadRequestError):
+    """A known rejection was repaired once (``maas_core.repairs``) and the repaired request was
+    rejected too; ``tried`` names the attempts. Never retried further."""
+
+    tried: tuple[str, ...] = ()

@@ -1,9 +1,11 @@
 """DashScope native generation: ``/api/v1/services/aigc/{text,multimodal}-generation/generation``.
 
 Request: ``{"model", "input": {"messages"}, "parameters": {...}}``; SSE is selected by the header
-``X-DashScope-SSE: enable`` or ``Accept: text/event-stream`` (A.2, A.5). Validation follows A.3 /
-A.7 with the exact messages (see ``validation``). ``X-DashScope-WorkSpace`` is accepted (and
-recorded like every header).
+``X-DashScope-SSE: enable`` or ``Accept: text/event-stream`` (A.2, A.5). Each model lives on one
+of the two endpoints; the other answers the 2026 ``url error`` (PROTOCOLS-2026 A.9.1-A.9.2).
+Multimodal answers use list content (``[]`` without text) and the multimodal usage (A.9.6).
+Validation follows A.3 / A.7 with the exact messages (see ``validation``).
+``X-DashScope-WorkSpace`` is accepted (and recorded like every header).
 """
 
 from __future__ import annotations
@@ -54,8 +56,8 @@ async def _generation(ctx: Context, request: Request, *, multimodal: bool) -> Re
     spec = models.dashscope_model(str(body["model"]), ctx.state.deployed)
     if spec is None:
         raise PlatformError(404, "ModelNotFound", "Model can not be found.")
-    if spec.vision != multimodal:  # A.1: a model called on the wrong endpoint
-        raise validation.bad("url error, please check url!")
+    if spec.native_endpoint != ("multimodal" if multimodal else "text"):
+        raise validation.bad(validation.URL_ERROR)  # wrong endpoint (PROTOCOLS-2026 A.9.2)
     params: dict[str, Any] = body.get("parameters") or {}
     messages = _messages(body.get("input") or {}, multimodal)
     stream = _wants_sse(request)
@@ -104,6 +106,8 @@ def _messages(input_: dict[str, Any], multimodal: bool) -> list[dict[str, Any]]:
     messages = wire.normalise_all(raw)
     if not multimodal and any(m["has_list"] for m in messages):
         raise validation.bad("input content must be a string.")
+    if multimodal:
+        validation.check_multimodal_content(messages)
     return messages
 
 
