@@ -156,6 +156,11 @@ class _BaseChatClient:
     ) -> APIStatusError:
         if not isinstance(second, BadRequestError):
             return second  # not a rejection of the request (429, 5xx, auth): as it is
+        other = find_repair(second, self.platform.dialect, call.profile, False)
+        if other is not None and other.rejection != repair.rejection:
+            # The repair got past the first rejection, which proves the fact: keep it; the
+            # next call meets (and repairs) only the second one.
+            self._remember(call, repair, first)
         return repair_failed(call.model, self.platform.label, first, repair, second)
 
     def _decoder(self, call: _Call) -> StreamDecoder:
