@@ -123,7 +123,10 @@ _DS_ALWAYS = ModelProfile(
     context_window=131072,
     max_output=16384,
 )
-_DS_DEEPSEEK_HYBRID = _DS_HYBRID.replace(thinking_stream_only=False, reasoning_passback=True)
+# json_schema is a Qwen feature on DashScope ("仅支持 qwen-plus 系列部分模型", A.9.5).
+_DS_DEEPSEEK_HYBRID = _DS_HYBRID.replace(
+    thinking_stream_only=False, reasoning_passback=True, json_schema=False
+)
 # 2026: commercial thinking also answers without streaming (PROTOCOLS-2026 A.9.4).
 _DS_HYBRID_ON = _DS_HYBRID.replace(thinking_default=True, thinking_stream_only=False)
 _DS_VL = _DS_PLAIN.replace(images=True, tools=False, native_endpoint="multimodal")
