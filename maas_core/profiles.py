@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 __all__ = [
     "ModelProfile",
+    "forget_catalogue",
     "forget_learned",
     "get_profile",
     "learn",
@@ -256,6 +257,11 @@ def learned(platform: str, model: str) -> dict[str, Any]:
 def forget_learned() -> None:
     """Forget every learned fact (tests; a long-lived process after a platform change)."""
     _LEARNED.clear()
+
+
+def forget_catalogue() -> None:
+    """Forget what catalogues said (tests; before reading a catalogue again)."""
+    _CATALOGUE.clear()
 
 
 def get_profile(
