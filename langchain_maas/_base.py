@@ -196,7 +196,7 @@ class _BaseChatMaaS(BaseChatModel):
             image_url_inputs=core.images,
             reasoning_output=core.reasoning != "never",
             tool_calling=core.tools,
-            tool_choice=core.tools and core.forced_tool_choice,
+            tool_choice=core.tools and core.can_force_tool(self.enable_thinking),
             structured_output=core.json_schema,
         )
 

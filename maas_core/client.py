@@ -135,11 +135,18 @@ class _BaseChatClient:
         return _Call(request.model, path, body, headers or None, stream, think_tags, profile)
 
     # ---- known rejections (maas_core.repairs) ------------------------------------------------
-    def _repair(self, call: _Call, error: APIStatusError, started: bool) -> Repair | None:
-        """The one repair this rejection allows, if nothing was handed out yet."""
+    def _repair(
+        self, call: _Call, request: ChatRequest, error: APIStatusError, started: bool
+    ) -> Repair | None:
+        """The one repair this rejection allows, if nothing was handed out yet and it changes
+        the request (images always go to the multimodal endpoint: no other one to try)."""
         if started:
             return None
-        return find_repair(error, self.platform.dialect, call.profile, call.stream)
+        repair = find_repair(error, self.platform.dialect, call.profile, call.stream)
+        if repair is None:
+            return None
+        retry = self._call(request, repair)
+        return repair if (retry.path, retry.stream) != (call.path, call.stream) else None
 
     def _remember(self, call: _Call, repair: Repair, error: APIStatusError) -> None:
         learn(self.platform.name, call.model, **repair.changes)
@@ -221,7 +228,7 @@ class ChatClient(_BaseChatClient):
         try:
             return self._chat_once(call)
         except APIStatusError as error:
-            repair = self._repair(call, error, started=False)
+            repair = self._repair(call, request, error, started=False)
             if repair is None:
                 raise
             first = error
@@ -251,7 +258,7 @@ class ChatClient(_BaseChatClient):
                 yield delta
             return
         except APIStatusError as error:
-            repair = self._repair(call, error, started)
+            repair = self._repair(call, request, error, started)
             if repair is None:
                 raise
             first = error
@@ -317,7 +324,7 @@ class AsyncChatClient(_BaseChatClient):
         try:
             return await self._chat_once(call)
         except APIStatusError as error:
-            repair = self._repair(call, error, started=False)
+            repair = self._repair(call, request, error, started=False)
             if repair is None:
                 raise
             first = error
@@ -349,7 +356,7 @@ class AsyncChatClient(_BaseChatClient):
                 yield delta
             return
         except APIStatusError as error:
-            repair = self._repair(call, error, started)
+            repair = self._repair(call, request, error, started)
             if repair is None:
                 raise
             first = error

@@ -118,6 +118,16 @@ def _check_thinking_controls(
             f"reasoning_effort={effort!r} for {request.model}",
             f"use one of {levels}" if levels else "the model takes no reasoning_effort",
         )
+    budget = request.thinking_budget
+    limit = profile.max_thinking_budget
+    if budget is not None and (budget <= 0 or (limit is not None and budget > limit)):
+        unsupported(
+            platform,
+            f"thinking_budget={budget} for {request.model}",
+            f"it must be a positive integer not greater than {limit}"
+            if limit
+            else "it must be a positive integer",
+        )
     if request.preserve_thinking is True and not profile.preserve_thinking:
         unsupported(
             platform,

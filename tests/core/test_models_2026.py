@@ -283,3 +283,12 @@ def test_thinking_only_models_refuse_switching_off() -> None:
     request = ChatRequest(model="glm-5.3", messages=_user("x"), enable_thinking=False)
     with pytest.raises(UnsupportedParameterError, match="always thinks"):
         openai_compat.build_body(request, MAAS, get_profile("maas", "glm-5.3"), "")
+
+
+def test_thinking_budget_checked_against_the_model() -> None:
+    ok = ChatRequest(model="qwen3.8-max", messages=_user("x"), thinking_budget=262144)
+    assert _native(ok)[1]["parameters"]["thinking_budget"] == 262144
+    with pytest.raises(UnsupportedParameterError, match="not greater than 262144"):
+        _native(dataclasses.replace(ok, thinking_budget=262145))
+    with pytest.raises(UnsupportedParameterError, match="positive integer"):
+        _native(dataclasses.replace(ok, thinking_budget=0))

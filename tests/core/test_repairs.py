@@ -186,3 +186,16 @@ def test_the_repaired_body_speaks_the_other_endpoint(
     first, second = (json.loads(r.body) for r in emu.requests if r.method == "POST")
     assert first["input"]["messages"][0]["content"] == [{"text": "hello"}]
     assert second["input"]["messages"][0]["content"] == "hello"
+
+
+def test_no_endpoint_repair_for_images(client: ChatClient, emu: Emulator) -> None:
+    # Images only go to the multimodal endpoint: a url error there has no other endpoint.
+    from maas_core import ImagePart, TextPart
+
+    emu.add_fault({"kind": "status", "status": 400, "code": "InvalidParameter",
+                   "message": URL_ERROR, "times": 5})
+    image = Message("user", (ImagePart("https://example.com/a.png"), TextPart("what?")))
+    with pytest.raises(BadRequestError) as caught:
+        client.chat(ChatRequest(model="qwen3.6-plus", messages=(image,)))
+    assert not isinstance(caught.value, RepairFailedError)
+    assert _paths(emu) == [MM]
