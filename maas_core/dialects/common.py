@@ -116,7 +116,10 @@ def _check_thinking_controls(
         unsupported(
             platform,
             f"reasoning_effort={effort!r} for {request.model}",
-            f"use one of {levels}" if levels else "the model takes no reasoning_effort",
+            f"use one of {levels}"
+            if levels
+            else "its profile lists no reasoning_effort levels (if the model takes them, set "
+            "profile_overrides={'reasoning_effort': (...)})",
         )
     budget = request.thinking_budget
     limit = profile.max_thinking_budget
@@ -132,7 +135,8 @@ def _check_thinking_controls(
         unsupported(
             platform,
             f"preserve_thinking for {request.model}",
-            "the model does not read earlier reasoning back; leave preserve_thinking unset",
+            "its profile says it does not read earlier reasoning back; leave "
+            "preserve_thinking unset (or set profile_overrides={'preserve_thinking': True})",
         )
 
 

@@ -199,7 +199,7 @@ def test_recorded_reasoning_effort_call() -> None:
     ("model", "effort", "match"),
     [
         ("deepseek-v4-pro", "max", "use one of low, medium, high, xhigh"),
-        ("qwen3.6-plus", "high", "takes no reasoning_effort"),
+        ("qwen3.6-plus", "high", "lists no reasoning_effort levels"),
     ],
 )
 def test_reasoning_effort_refused_where_not_accepted(model: str, effort: str, match: str):

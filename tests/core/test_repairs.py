@@ -199,3 +199,41 @@ def test_no_endpoint_repair_for_images(client: ChatClient, emu: Emulator) -> Non
         client.chat(ChatRequest(model="qwen3.6-plus", messages=(image,)))
     assert not isinstance(caught.value, RepairFailedError)
     assert _paths(emu) == [MM]
+
+
+async def test_url_error_repaired_for_an_async_stream(emu: Emulator, future_qwen: str) -> None:
+    async with AsyncChatClient(
+        "dashscope", api_key=emu.api_key, base_url=emu.dashscope_base_url
+    ) as client:
+        first = [d.content async for d in client.stream(_ask(future_qwen))]
+        second = [d.content async for d in client.stream(_ask(future_qwen))]
+    assert "".join(first) == "".join(second) == "Echo: hello"
+    assert _paths(emu) == [MM, TEXT, TEXT]
+
+
+async def test_async_both_endpoints_fail(emu: Emulator) -> None:
+    emu.add_fault(
+        {"kind": "status", "status": 400, "code": "InvalidParameter", "message": URL_ERROR,
+         "times": 5}
+    )
+    async with AsyncChatClient(
+        "dashscope", api_key=emu.api_key, base_url=emu.dashscope_base_url
+    ) as client:
+        with pytest.raises(RepairFailedError):
+            await client.chat(_ask("qwen3.6-plus"))
+        with pytest.raises(RepairFailedError):
+            [d async for d in client.stream(_ask("qwen3.6-plus"))]
+    assert _paths(emu) == [MM, TEXT, MM, TEXT]
+
+
+def test_repair_failed_error_pickles() -> None:
+    import pickle
+
+    from maas_core.repairs import KNOWN_REJECTIONS, Repair, repair_failed
+
+    first = BadRequestError("url error", status=400, code="InvalidParameter")
+    second = BadRequestError("url error again", status=400, code="InvalidParameter")
+    error = repair_failed("m", "dashscope", first, Repair(KNOWN_REJECTIONS[0], {"a": 1}), second)
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is RepairFailedError and copy.tried == error.tried
+    assert str(copy) == str(error)

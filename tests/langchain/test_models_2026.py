@@ -176,3 +176,29 @@ def test_tool_loop_keeps_its_reasoning_where_offered(emu: Emulator) -> None:
     assert sent["parameters"]["preserve_thinking"] is True
     assistant = sent["input"]["messages"][1]
     assert assistant["reasoning_content"] == first.additional_kwargs["reasoning_content"]
+
+
+@pytest.fixture
+def future_qwen() -> Iterator[str]:
+    """A Qwen generation no profile has seen, served on text-generation only."""
+    import dataclasses
+
+    from maas_core.emulator import models as emulated
+
+    base = emulated.lookup(emulated.DASHSCOPE, "qwen3.8-flash")
+    assert base is not None
+    spec = dataclasses.replace(base, name="qwen4-plus", native_endpoint="text")
+    with emulated.extra_model(emulated.DASHSCOPE, spec):
+        yield spec.name
+
+
+async def test_future_qwen_works_through_self_correction(emu: Emulator, future_qwen: str) -> None:
+    llm = _model(emu, "native", future_qwen)
+    answer = await llm.ainvoke("hello")
+    assert answer.content == "Echo: hello" and answer.additional_kwargs["reasoning_content"]
+    assert "".join(str(c.content) for c in llm.stream("hello")) == "Echo: hello"
+    weather = llm.with_structured_output(Weather).invoke("weather in Paris")
+    assert isinstance(weather, Weather)
+    paths = [r.path.rsplit("/", 2)[-2] for r in emu.requests if r.method == "POST"]
+    assert paths == ["multimodal-generation", "text-generation", "text-generation",
+                     "text-generation"]

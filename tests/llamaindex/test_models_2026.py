@@ -148,3 +148,26 @@ def test_reasoning_effort_and_preserve_thinking(emu: Emulator) -> None:
     assert (emu.requests[-1].json or {})["parameters"]["preserve_thinking"] is True
     with pytest.raises(UnsupportedParameterError, match="preserve_thinking"):
         _llm(emu, "maas-v2", "glm-5.2", preserve_thinking=True).chat(HELLO)
+
+
+@pytest.fixture
+def future_qwen() -> Iterator[str]:
+    """A Qwen generation no profile has seen, served on text-generation only."""
+    import dataclasses
+
+    from maas_core.emulator import models as emulated
+
+    base = emulated.lookup(emulated.DASHSCOPE, "qwen3.8-flash")
+    assert base is not None
+    spec = dataclasses.replace(base, name="qwen3.9-plus", native_endpoint="text")
+    with emulated.extra_model(emulated.DASHSCOPE, spec):
+        yield spec.name
+
+
+def test_future_qwen_works_through_self_correction(emu: Emulator, future_qwen: str) -> None:
+    llm = _llm(emu, "native", future_qwen)
+    assert list(llm.stream_chat(HELLO))[-1].message.content == "Echo: hello"
+    assert llm.chat(HELLO).message.content == "Echo: hello"
+    assert isinstance(llm.structured_predict(Weather, PROMPT, city="Paris"), Weather)
+    paths = [r.path.rsplit("/", 2)[-2] for r in emu.requests if r.method == "POST"]
+    assert paths == ["multimodal-generation", *["text-generation"] * 3]
