@@ -19,12 +19,17 @@ DASHSCOPE_2026 = [
     ("qwen3.5-plus", True),
     ("qwen3.5-flash", True),
     ("qwen3.5-397b-a17b", True),
+    ("qwen3.5-omni-plus", True),
+    ("qwen3-vl-plus", False),
     ("qwen3-max", False),
+    ("qwen-plus", False),
+    ("qwen3-32b", True),
     ("qwen3-coder-plus", False),
     ("deepseek-v4-pro", False),
     ("deepseek-v4-flash", False),
     ("kimi-k2.6", False),
     ("kimi-k2.5", False),
+    ("kimi/kimi-k2.6", True),
     ("kimi-k2-thinking", True),
     ("glm-5.2", True),
     ("glm-5.1", True),
@@ -44,4 +49,4 @@ FAMILIES = [
     *[(p, m, t) for p in ("native", "compatible") for m, t in DASHSCOPE_2026],
     *[("maas-v2", m, t) for m, t in MAAS_2026],
 ]
-IDS = [f"{p}-{m}" for p, m, _ in FAMILIES]
+IDS = [f"{p}-{m}".replace("/", "_") for p, m, _ in FAMILIES]

@@ -136,6 +136,7 @@ _QWEN_2026 = [
     _qwen_2026("qwen3.5-plus"),
     _qwen_2026("qwen3.5-flash"),
     _qwen_2026("qwen3.5-397b-a17b", context_window=262144),
+    _qwen_2026("qwen3.5-omni-plus", stream_only=True, **_MSG),  # Omni streams only (A.3)
 ]
 
 _DASHSCOPE_MODELS = [
@@ -177,6 +178,8 @@ _DASHSCOPE_MODELS = [
     # Kimi on Model Studio: hybrid OFF; endpoint unverified (module docstring).
     ModelSpec("kimi-k2.6", reasoning=_S, preserve_thinking=True, max_output=32768),
     ModelSpec("kimi-k2.5", reasoning=_S, vision=True, max_output=32768, **_MM),
+    ModelSpec("kimi/kimi-k2.6", reasoning=_S, thinking_default=True, preserve_thinking=True,
+              max_output=32768, **_MM),
     ModelSpec("kimi-k2-thinking", reasoning=_R, thinking_only=True, json_with_thinking=True,
               max_output=32768),
     # GLM: hybrid ON on text-generation [INFER A.9.1]; MiniMax thinking-only.
