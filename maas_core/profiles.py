@@ -149,7 +149,8 @@ _DASHSCOPE: tuple[tuple[str, ModelProfile], ...] = (
                                 native_endpoint="multimodal")),
     (r"qwen3-vl", _DS_HYBRID.replace(images=True, native_endpoint="multimodal",
                                      json_schema=False)),
-    (r"qwen-vl|qwen2\.5-vl|qwen2-vl|qwen-omni", _DS_VL),
+    (r"qwen-vl|qwen2\.5-vl|qwen2-vl", _DS_VL),
+    (r"qwen-omni|qwen2\.5-omni", _DS_VL.replace(stream_only=True)),  # A.3: Omni streams only
     (r"qwen3-coder", _DS_PLAIN.replace(context_window=262144, max_output=65536)),
     (r"qwen3-[\w.]*-thinking", _DS_ALWAYS.replace(stream_only=True)),
     (r"qwen3-[\w.]*-instruct", _DS_PLAIN),

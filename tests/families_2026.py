@@ -44,6 +44,9 @@ MAAS_2026 = [
     ("deepseek-v4-pro", True),
     ("deepseek-v4-flash", True),
     ("deepseek-v4.1-flash", True),
+    ("deepseek-v3.2", False),  # V2 also serves the V1 models (D.7.2)
+    ("qwen3-32b", True),
+    ("kimi-k2.6", False),
 ]
 FAMILIES = [
     *[(p, m, t) for p in ("native", "compatible") for m, t in DASHSCOPE_2026],

@@ -91,6 +91,8 @@ _MAAS_MODELS = [
     ModelSpec("deepseek-v4.1-flash", reasoning=_S, thinking_default=True,
               maas_thinking_key="thinking", reasoning_passback=True, max_output=393216,
               context_window=1_000_000),
+    # Dify's MaaS list (D.7.2); thinking.type switch, default not documented: off here.
+    ModelSpec("kimi-k2.6", reasoning=_S, maas_thinking_key="thinking", context_window=262144),
 ]
 
 # Self-deployed "My Services" models (vLLM without reasoning parser); served via /v1/infers/{id}.
