@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from langchain_maas import ChatDashScope, ChatMaaS
 from maas_core import UnsupportedParameterError
 from maas_core.emulator import Emulator
+from maas_core.emulator import models as emulated
 from maas_core.profiles import forget_learned
 from tests.families_2026 import FAMILIES, IDS
 
@@ -60,6 +61,12 @@ def test_invoke_and_stream(emu: Emulator, platform: str, model: str, thinks: boo
     assert isinstance(full, AIMessageChunk) and full.content == "Echo: hello"
     assert bool(full.additional_kwargs.get("reasoning_content")) is thinks
     assert full.usage_metadata is not None and full.usage_metadata["output_tokens"] > 0
+    if platform == "native":  # the endpoint the model lives on; one repair at most, once
+        spec = emulated.lookup(emulated.DASHSCOPE, model)
+        assert spec is not None
+        posts = [r.path for r in emu.requests if r.method == "POST"]
+        assert posts[-1].endswith(f"/{spec.native_endpoint}-generation/generation")
+        assert len(posts) == 2 + (model == "kimi-k2.6")  # unverified endpoint (A.9.1)
 
 
 @pytest.mark.parametrize(("platform", "model", "thinks"), FAMILIES, ids=IDS)
