@@ -166,7 +166,7 @@ _DASHSCOPE: tuple[tuple[str, ModelProfile], ...] = (
     (r"deepseek-v3", _DS_PLAIN.replace(context_window=65536)),
     # Kimi (A.9.1, A.9.4): endpoint unverified, tried multimodal first (repairs fall back);
     # thinking-only: -thinking, k2.7-code, kimi/kimi-k3; Moonshot-deployed ``kimi/`` ON.
-    (r"kimi-k2-thinking", _DS_ALWAYS.replace(tools=True, native_endpoint="multimodal")),
+    (r"kimi-k2-thinking", _DS_ALWAYS.replace(tools=True, json_with_thinking=True)),  # text-only
     (r"kimi-k2\.7-code|kimi/kimi-k[3-9]", _DS_ALWAYS.replace(
         tools=True, native_endpoint="multimodal", preserve_thinking=True)),
     (r"kimi/kimi-k2\.[5-9]", _DS_HYBRID_ON.replace(
