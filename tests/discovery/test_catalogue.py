@@ -125,3 +125,11 @@ def test_cli_models_columns(emu: Emulator, monkeypatch: pytest.MonkeyPatch,
     row = next(line.split() for line in lines if line.startswith("glm-5.3 "))
     assert row == ["glm-5.3", "1000000", "131072", "always", "True", "True", "True"]
     assert all(len(line.split()) == 7 for line in lines[1:-1])  # no empty columns
+
+
+def test_served_context_length_joins_the_profile(emu: Emulator) -> None:
+    with MaaSModels(api_key=emu.api_key) as maas:
+        base = maas.service_base_url("svc-r1-distill", emu.infer_url)
+        served = maas.list_models(base)
+    assert served[0].max_model_len == 20096
+    assert get_profile("maas", served[0].id).context_window == 20096
