@@ -3,8 +3,9 @@
 Input: a MaaS base URL (``…/v1``, ``…/v2``, ``…/openai/v1`` or a "My Services"
 ``…/v1/infers/{service_id}/v1``) and ``MAAS_API_KEY``. Output: ``ServedModel`` records whose
 ``id`` is the value to send as ``model``; a ``max_model_len`` (vLLM) becomes the model's context
-window in its profile (``profiles.remember_catalogue``). The OpenAI list has no pages on MaaS/vLLM (E.5); when a
-server does page it (``has_more`` + ``after``, the OpenAI convention) we follow it to the end.
+window in its profile (``profiles.remember_catalogue``). The OpenAI list has no pages on
+MaaS/vLLM (E.5); when a server does page it (``has_more`` + ``after``, the OpenAI convention) we
+follow it to the end.
 """
 
 from __future__ import annotations
