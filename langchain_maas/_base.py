@@ -55,7 +55,8 @@ _REQUEST_FIELDS = frozenset(f.name for f in dataclasses.fields(ChatRequest)) - {
     "messages", "stream", "extra_body", "extra_headers"}
 # Instance fields copied into every request when set.
 _SAMPLING = ("temperature", "max_tokens", "top_p", "top_k", "n", "seed", "presence_penalty",
-             "frequency_penalty", "enable_thinking", "thinking_budget")
+             "frequency_penalty", "enable_thinking", "thinking_budget", "reasoning_effort",
+             "preserve_thinking")
 _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "tools": _convert.to_core_tools,
     "tool_choice": _convert.to_core_tool_choice,
@@ -101,7 +102,13 @@ class _BaseChatMaaS(BaseChatModel):
     """Switch thinking on or off; ``None`` keeps the model's default. maas_core sends it the way
     the platform and model take it (``chat_template_kwargs``, ``enable_thinking`` ...)."""
     thinking_budget: int | None = None
-    """Maximum reasoning tokens, where the platform has a budget (DashScope)."""
+    """Maximum reasoning tokens, where the platform has a budget (DashScope Qwen, GLM, Kimi)."""
+    reasoning_effort: Literal["low", "medium", "high", "xhigh"] | None = None
+    """Reasoning effort, where the model takes it (DashScope deepseek-v4); maas_core refuses it
+    before sending for models that do not."""
+    preserve_thinking: bool | None = None
+    """DashScope models that can read earlier turns' reasoning (Qwen3.6+ plus/max, Kimi):
+    ``True`` sends every turn's reasoning back; ``None`` sends it for the current tool loop."""
     reasoning_passback: Literal["auto", "always", "never"] = "auto"
     """What happens to the reasoning of earlier assistant turns sent back as history:
     ``"auto"`` sends it for the current tool loop where the model needs it (DeepSeek-V3.2
@@ -189,7 +196,7 @@ class _BaseChatMaaS(BaseChatModel):
             image_url_inputs=core.images,
             reasoning_output=core.reasoning != "never",
             tool_calling=core.tools,
-            tool_choice=core.tools and core.forced_tool_choice,
+            tool_choice=core.tools and core.can_force_tool(self.enable_thinking),
             structured_output=core.json_schema,
         )
 

@@ -177,14 +177,19 @@ class ChatDashScope(_BaseChatMaaS):
 
     Key init args — completion params:
         model: str
-            e.g. ``"qwen-plus"``, ``"qwen-max"``, ``"qwq-plus"``, ``"deepseek-r1"``,
-            ``"qwen3-vl-plus"`` (images).
+            e.g. ``"qwen3.6-plus"``, ``"qwen3.8-max"``, ``"qwen-plus"``, ``"deepseek-v4-pro"``,
+            ``"glm-5.2"``, ``"kimi-k2.6"``, ``"qwq-plus"``, ``"qwen3-vl-plus"`` (images).
+            Qwen3.5 and later think by default and are served by the multimodal endpoint.
         temperature, max_tokens, top_p, top_k, stop, n, seed: sampling parameters.
         enable_thinking: Optional[bool]
-            Thinking for hybrid models; those that think only when streaming are streamed
-            under the hood for ``invoke``.
+            Thinking for hybrid models (``None``: the model's default); those that think only
+            when streaming are streamed under the hood for ``invoke``.
         thinking_budget: Optional[int]
-            Maximum reasoning tokens.
+            Maximum reasoning tokens (Qwen, GLM, Kimi).
+        reasoning_effort: Optional[str]
+            ``"low"`` / ``"medium"`` / ``"high"`` / ``"xhigh"`` (deepseek-v4).
+        preserve_thinking: Optional[bool]
+            Let Qwen3.6+ / Kimi read earlier turns' reasoning.
 
     Key init args — client params:
         protocol: "native" | "compatible"

@@ -93,7 +93,18 @@ class MaaSBaseLLM(FunctionCallingLLM):
     enable_thinking: bool | None = Field(
         default=None, description="Switch thinking on/off for switchable models; None: default."
     )
-    thinking_budget: int | None = Field(default=None, description="Maximum reasoning tokens.")
+    thinking_budget: int | None = Field(
+        default=None, description="Maximum reasoning tokens (DashScope Qwen, GLM, Kimi)."
+    )
+    reasoning_effort: Literal["low", "medium", "high", "xhigh"] | None = Field(
+        default=None,
+        description="Reasoning effort where the model takes it (DashScope deepseek-v4).",
+    )
+    preserve_thinking: bool | None = Field(
+        default=None,
+        description="Let the model read earlier turns' reasoning (DashScope Qwen3.6+ / Kimi); "
+        "None: sent for the current tool loop where the model offers it.",
+    )
     reasoning_passback: Literal["auto", "always", "never"] = Field(
         default="auto",
         description="Send earlier turns' reasoning back: auto (where the platform needs it).",
@@ -261,6 +272,8 @@ class MaaSBaseLLM(FunctionCallingLLM):
             "stop": self.stop,
             "enable_thinking": self.enable_thinking,
             "thinking_budget": self.thinking_budget,
+            "reasoning_effort": self.reasoning_effort,
+            "preserve_thinking": self.preserve_thinking,
         }
         params = {k: v for k, v in params.items() if v is not None}
         params["reasoning_passback"] = self.reasoning_passback
@@ -379,8 +392,9 @@ class MaaSBaseLLM(FunctionCallingLLM):
         """``chat`` arguments for a call with ``tools``.
 
         ``tool_choice`` (a name, ``"auto"``, ``"none"``, ``"required"``, an OpenAI dict) wins;
-        else ``tool_required=True`` asks for ``"required"``, which becomes ``"auto"`` when the
-        model's profile says it cannot be forced (e.g. DeepSeek-R1, Qwen while thinking).
+        else ``tool_required=True`` asks for ``"required"``; a model that cannot be forced
+        (DeepSeek-R1, a thinking Qwen3.5+ / GLM model) raises ``UnsupportedParameterError``
+        before sending, naming the fix (``enable_thinking=False``), never a silent ``"auto"``.
         """
         messages = list(chat_history or [])
         if user_msg is not None:
@@ -403,12 +417,11 @@ class MaaSBaseLLM(FunctionCallingLLM):
     ) -> ToolChoice | None:
         if explicit is not None:
             return _convert.to_tool_choice(explicit)
-        if not required:
-            return None
-        return "required" if self._can_force(kwargs) else "auto"
+        # maas_core refuses "required" where the model cannot be forced, with the fix named.
+        return "required" if required else None
 
-    def _can_force(self, kwargs: Mapping[str, Any]) -> bool:
-        thinking = kwargs.get(
+    def _can_force(self, kwargs: Mapping[str, Any] | None) -> bool:
+        thinking = (kwargs or {}).get(
             "enable_thinking", self.additional_kwargs.get("enable_thinking", self.enable_thinking)
         )
         return self.profile.can_force_tool(thinking)
@@ -464,9 +477,16 @@ class MaaSBaseLLM(FunctionCallingLLM):
         llm_kwargs: dict[str, Any] | None = None,
         **prompt_args: Any,
     ) -> Any:
-        """Structured output by function calling, or by JSON schema for models without tools."""
+        """Structured output by function calling, or by JSON schema for models without tools.
+
+        The thinking you configured (or the model's default) is kept: a model that cannot be
+        forced to call a tool while thinking gets the tool with ``tool_choice="auto"``.
+        """
         if not self._json_schema_mode(llm_kwargs):
-            return super().structured_predict(output_cls, prompt, llm_kwargs, **prompt_args)
+            if self._can_force(llm_kwargs):
+                return super().structured_predict(output_cls, prompt, llm_kwargs, **prompt_args)
+            program = self._unforced_program(output_cls, prompt)
+            return program(llm_kwargs=llm_kwargs, **prompt_args)
         messages, kwargs = self._json_schema_call(output_cls, prompt, llm_kwargs, prompt_args)
         return output_cls.model_validate_json(self.chat(messages, **kwargs).message.content or "")
 
@@ -479,10 +499,23 @@ class MaaSBaseLLM(FunctionCallingLLM):
     ) -> Any:
         """Asynchronous ``structured_predict``."""
         if not self._json_schema_mode(llm_kwargs):
-            return await super().astructured_predict(output_cls, prompt, llm_kwargs, **prompt_args)
+            if self._can_force(llm_kwargs):
+                return await super().astructured_predict(
+                    output_cls, prompt, llm_kwargs, **prompt_args
+                )
+            program = self._unforced_program(output_cls, prompt)
+            return await program.acall(llm_kwargs=llm_kwargs, **prompt_args)
         messages, kwargs = self._json_schema_call(output_cls, prompt, llm_kwargs, prompt_args)
         response = await self.achat(messages, **kwargs)
         return output_cls.model_validate_json(response.message.content or "")
+
+    def _unforced_program(self, output_cls: type[BaseModel], prompt: PromptTemplate) -> Any:
+        """A function-calling program that offers the tool without forcing it."""
+        from llama_index.core.program.function_program import FunctionCallingProgram
+
+        return FunctionCallingProgram.from_defaults(
+            output_cls=output_cls, prompt=prompt, llm=self, tool_required=False
+        )
 
     def _json_schema_call(
         self,

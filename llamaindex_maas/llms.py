@@ -115,6 +115,9 @@ class DashScope(MaaSBaseLLM):
             llm = DashScope(model="qwen-plus")                        # native API
             llm = DashScope(model="qwen-plus", protocol="compatible")  # OpenAI-compatible API
             llm = DashScope(model="qwen-plus", enable_thinking=True, thinking_budget=2048)
+            llm = DashScope(model="qwen3.6-plus")  # thinks by default (multimodal endpoint)
+            llm = DashScope(model="deepseek-v4-pro", enable_thinking=True,
+                            reasoning_effort="high")
 
     Invoke, stream, async, tools: as for ``MaaS``.
 

@@ -37,6 +37,7 @@ from .providers import (
     maas_base_url,
     maas_service_url,
 )
+from .repairs import RepairFailedError
 from .think_tags import ThinkTagSplitter, split_think_tags
 from .types import (
     ChatDelta,
@@ -88,6 +89,7 @@ __all__ = [
     "PermissionDeniedError",
     "Platform",
     "RateLimitError",
+    "RepairFailedError",
     "ResponseFormat",
     "ServerError",
     "StreamAccumulator",

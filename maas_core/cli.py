@@ -3,6 +3,7 @@
 Usage::
 
     maas-models models                       # MaaS served models      (MAAS_API_KEY)
+    maas-models models --platform dashscope  # DashScope model catalogue (DASHSCOPE_API_KEY)
     maas-models services                     # ModelArts "My Services" (Huawei creds + project)
     maas-models fabric-models --name qwen --visibility PUBLIC --sort-by NAME --order-by ASC
     maas-models instances                    # Fabric service instances
@@ -37,7 +38,9 @@ from .discovery import (
     ResolveOptions,
     resolve,
 )
+from .discovery.catalogue import DashScopeModels
 from .errors import MaaSError
+from .profiles import get_profile
 
 __all__ = ["main"]
 
@@ -45,7 +48,8 @@ PROG = "maas-models"
 
 # Columns shown per listing (the JSON output has every field).
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "models": ("id", "owned_by", "max_model_len"),
+    "models": ("id", "context_window", "max_output", "reasoning", "thinking_default", "tools",
+               "structured_output"),
     "services": ("name", "status", "description", "id", "version"),
     "fabric-models": ("name", "type", "visibility", "id", "update_time"),
     "instances": ("name", "status", "description", "id", "endpoint_id"),
@@ -83,7 +87,10 @@ def _parser() -> argparse.ArgumentParser:
                                      description="List models, services and deployments of "
                                                  "Huawei MaaS / Fabric and DashScope.")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("models", parents=[common], help="MaaS served models (GET /models)")
+    models = commands.add_parser(
+        "models", parents=[common],
+        help="models with their profile: MaaS GET /models, DashScope catalogue GET /api/v1/models")
+    models.add_argument("--platform", choices=("maas", "dashscope"), default="maas")
     commands.add_parser("services", parents=[common], help="ModelArts My Services")
     fabric = commands.add_parser("fabric-models", parents=[common], help="Fabric models")
     for name in ("name", "id", "type", "visibility", "sort-by", "order-by"):
@@ -104,9 +111,32 @@ def _huawei(args: argparse.Namespace) -> SecretAuth:
     return huawei_auth(project_id=args.project_id, region=args.region, iam_url=args.iam_url)
 
 
+@dataclasses.dataclass(frozen=True)
+class ModelRow:
+    """A listed model with what its profile says (family rules + the catalogue's facts)."""
+
+    id: str
+    context_window: int
+    max_output: int
+    reasoning: str
+    thinking_default: bool
+    tools: bool
+    structured_output: bool
+
+
+def model_row(platform: str, model: str) -> ModelRow:
+    profile = get_profile(platform, model)
+    return ModelRow(model, profile.context_window, profile.max_output, profile.reasoning,
+                    profile.thinking_on(None), profile.tools, profile.json_schema)
+
+
 def _list_models(args: argparse.Namespace) -> list[Any]:
+    if getattr(args, "platform", "maas") == "dashscope":
+        with DashScopeModels(base_url=args.base_url, region=args.region,
+                             workspace=args.workspace) as catalogue:
+            return [model_row("dashscope", m.model) for m in catalogue.list_models()]
     with MaaSModels(base_url=args.base_url, region=args.region) as client:
-        return client.list_models()
+        return [model_row("maas", m.id) for m in client.list_models()]
 
 
 def _list_services(args: argparse.Namespace) -> list[Any]:

@@ -4,11 +4,17 @@ The one entry point both framework adapters use. The shared base turns a request
 headers and a body (platform + dialect + model profile); the two drivers only do I/O through the
 transport. Models that only answer when streaming (QwQ, Qwen3 thinking on DashScope) are streamed
 under the hood for ``chat()`` and accumulated: the caller gets a whole answer either way.
+
+Known rejections (``maas_core.repairs``: DashScope ``url error`` -> the other native endpoint,
+"only support stream" -> stream under the hood) are repaired once per call, before any answer
+was handed out; the fact is remembered for (platform, model) in this process and logged at INFO.
+A repaired request that fails too raises ``RepairFailedError``; nothing else is retried here.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,15 +22,24 @@ from typing import Any
 import httpx
 
 from .dialects import dashscope_native, openai_compat
-from .errors import MaaSError, StreamError, UnsupportedParameterError
-from .profiles import ModelProfile, get_profile
+from .errors import (
+    APIStatusError,
+    BadRequestError,
+    MaaSError,
+    StreamError,
+    UnsupportedParameterError,
+)
+from .profiles import ModelProfile, get_profile, learn
 from .providers import Platform, get_platform
+from .repairs import Repair, find_repair, repair_failed
 from .stream import StreamDecoder
 from .think_tags import split_think_tags
 from .transport import AsyncTransport, Transport
 from .types import ChatDelta, ChatRequest, ChatResult
 
 __all__ = ["AsyncChatClient", "ChatClient", "MissingCredentialsError"]
+
+logger = logging.getLogger(__name__)
 
 
 class MissingCredentialsError(MaaSError, ValueError):
@@ -39,6 +54,7 @@ class _Call:
     headers: dict[str, str] | None
     stream: bool
     think_tags: bool | None
+    profile: ModelProfile
 
 
 class _BaseChatClient:
@@ -89,8 +105,10 @@ class _BaseChatClient:
         """Capability facts of ``model`` on this platform (with this client's overrides)."""
         return get_profile(self.platform.name, model, self._profile_overrides)
 
-    def _call(self, request: ChatRequest) -> _Call:
+    def _call(self, request: ChatRequest, repair: Repair | None = None) -> _Call:
         profile = self.profile(request.model)
+        if repair is not None:
+            profile = profile.replace(**repair.changes)
         stream = (
             request.stream
             or profile.stream_only
@@ -114,7 +132,43 @@ class _BaseChatClient:
         else:
             body = openai_compat.build_body(request, self.platform, profile, self.base_url)
             path = self.platform.chat_path
-        return _Call(request.model, path, body, headers or None, stream, think_tags)
+        return _Call(request.model, path, body, headers or None, stream, think_tags, profile)
+
+    # ---- known rejections (maas_core.repairs) ------------------------------------------------
+    def _repair(
+        self, call: _Call, request: ChatRequest, error: APIStatusError, started: bool
+    ) -> Repair | None:
+        """The one repair this rejection allows, if nothing was handed out yet and it changes
+        the request (images always go to the multimodal endpoint: no other one to try)."""
+        if started:
+            return None
+        repair = find_repair(error, self.platform.dialect, call.profile, call.stream)
+        if repair is None:
+            return None
+        retry = self._call(request, repair)
+        return repair if (retry.path, retry.stream) != (call.path, call.stream) else None
+
+    def _remember(self, call: _Call, repair: Repair, error: APIStatusError) -> None:
+        learn(self.platform.name, call.model, **repair.changes)
+        logger.info(
+            "%s rejected %s (%r); repaired with %s and remembered for this process",
+            self.platform.label,
+            call.model,
+            error.message,
+            repair.describe(),
+        )
+
+    def _repair_failed(
+        self, call: _Call, first: APIStatusError, repair: Repair, second: APIStatusError
+    ) -> APIStatusError:
+        if not isinstance(second, BadRequestError):
+            return second  # not a rejection of the request (429, 5xx, auth): as it is
+        other = find_repair(second, self.platform.dialect, call.profile, False)
+        if other is not None and other.rejection != repair.rejection:
+            # The repair got past the first rejection, which proves the fact: keep it; the
+            # next call meets (and repairs) only the second one.
+            self._remember(call, repair, first)
+        return repair_failed(call.model, self.platform.label, first, repair, second)
 
     def _decoder(self, call: _Call) -> StreamDecoder:
         return StreamDecoder(
@@ -169,7 +223,23 @@ class ChatClient(_BaseChatClient):
         self.close()
 
     def chat(self, request: ChatRequest) -> ChatResult:
-        call = self._call(dataclasses.replace(request, stream=False))
+        request = dataclasses.replace(request, stream=False)
+        call = self._call(request)
+        try:
+            return self._chat_once(call)
+        except APIStatusError as error:
+            repair = self._repair(call, request, error, started=False)
+            if repair is None:
+                raise
+            first = error
+        try:
+            result = self._chat_once(self._call(request, repair))
+        except APIStatusError as second:
+            raise self._repair_failed(call, first, repair, second) from second
+        self._remember(call, repair, first)
+        return result
+
+    def _chat_once(self, call: _Call) -> ChatResult:
         if call.stream:
             decoder = self._decoder(call)
             for _ in self._deltas(call, decoder):
@@ -179,8 +249,31 @@ class ChatClient(_BaseChatClient):
         return self._parse(call, data)
 
     def stream(self, request: ChatRequest) -> Iterator[ChatDelta]:
-        call = self._call(dataclasses.replace(request, stream=True))
-        yield from self._deltas(call, self._decoder(call))
+        request = dataclasses.replace(request, stream=True)
+        call = self._call(request)
+        started = False
+        try:
+            for delta in self._deltas(call, self._decoder(call)):
+                started = True
+                yield delta
+            return
+        except APIStatusError as error:
+            repair = self._repair(call, request, error, started)
+            if repair is None:
+                raise
+            first = error
+        retry = self._call(request, repair)
+        started = False
+        try:
+            for delta in self._deltas(retry, self._decoder(retry)):
+                if not started:
+                    started = True
+                    self._remember(call, repair, first)
+                yield delta
+        except APIStatusError as second:
+            if started:
+                raise
+            raise self._repair_failed(call, first, repair, second) from second
 
     def _deltas(self, call: _Call, decoder: StreamDecoder) -> Iterator[ChatDelta]:
         events = self.transport.stream_sse(
@@ -226,7 +319,23 @@ class AsyncChatClient(_BaseChatClient):
         await self.aclose()
 
     async def chat(self, request: ChatRequest) -> ChatResult:
-        call = self._call(dataclasses.replace(request, stream=False))
+        request = dataclasses.replace(request, stream=False)
+        call = self._call(request)
+        try:
+            return await self._chat_once(call)
+        except APIStatusError as error:
+            repair = self._repair(call, request, error, started=False)
+            if repair is None:
+                raise
+            first = error
+        try:
+            result = await self._chat_once(self._call(request, repair))
+        except APIStatusError as second:
+            raise self._repair_failed(call, first, repair, second) from second
+        self._remember(call, repair, first)
+        return result
+
+    async def _chat_once(self, call: _Call) -> ChatResult:
         if call.stream:
             decoder = self._decoder(call)
             async for _ in self._deltas(call, decoder):
@@ -238,9 +347,31 @@ class AsyncChatClient(_BaseChatClient):
         return self._parse(call, data)
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[ChatDelta]:
-        call = self._call(dataclasses.replace(request, stream=True))
-        async for delta in self._deltas(call, self._decoder(call)):
-            yield delta
+        request = dataclasses.replace(request, stream=True)
+        call = self._call(request)
+        started = False
+        try:
+            async for delta in self._deltas(call, self._decoder(call)):
+                started = True
+                yield delta
+            return
+        except APIStatusError as error:
+            repair = self._repair(call, request, error, started)
+            if repair is None:
+                raise
+            first = error
+        retry = self._call(request, repair)
+        started = False
+        try:
+            async for delta in self._deltas(retry, self._decoder(retry)):
+                if not started:
+                    started = True
+                    self._remember(call, repair, first)
+                yield delta
+        except APIStatusError as second:
+            if started:
+                raise
+            raise self._repair_failed(call, first, repair, second) from second
 
     async def _deltas(self, call: _Call, decoder: StreamDecoder) -> AsyncIterator[ChatDelta]:
         events = self.transport.stream_sse(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -25,6 +26,10 @@ class Endpoint:
     """DashScope only: which API ``base_url`` speaks."""
     workspace: str | None = None
     """DashScope workspace id (sent as ``X-DashScope-WorkSpace``)."""
+    facts: Mapping[str, Any] | None = None
+    """What the platform's catalogue says about the model, as ``ModelProfile`` field values
+    (context window, reasoning, tools, structured output); already part of the model's profile
+    in this process (``maas_core.profiles.remember_catalogue``)."""
 
     def client_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for ``ChatClient`` / the framework classes (no credentials)."""

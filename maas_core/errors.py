@@ -478,3 +478,10 @@ def _watched_secrets() -> list[str]:
     with _WATCHED_LOCK:
         holders = list(_WATCHED)
     return [secret for holder in holders for secret in holder.secrets]
+
+
+class RepairFailedError(BadRequestError):
+    """A known rejection was repaired once (``maas_core.repairs``) and the repaired request was
+    rejected too; ``tried`` names the attempts. Never retried further."""
+
+    tried: tuple[str, ...] = ()

@@ -126,6 +126,10 @@ class ChatRequest:
     response_format: ResponseFormat | None = None
     enable_thinking: bool | None = None
     thinking_budget: int | None = None
+    reasoning_effort: str | None = None
+    """DashScope deepseek-v4: ``low`` / ``medium`` / ``high`` / ``xhigh`` (PROTOCOLS-2026 A.9.4)."""
+    preserve_thinking: bool | None = None
+    """DashScope: read earlier turns' reasoning back (``None``: as ``reasoning_passback`` says)."""
     reasoning_passback: ReasoningPassback = "auto"
     stream: bool = False
     include_usage: bool = True

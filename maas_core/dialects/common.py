@@ -50,24 +50,94 @@ def sampling(request: ChatRequest) -> dict[str, Any]:
 def with_passback(
     request: ChatRequest, profile: ModelProfile, thinking: bool
 ) -> Iterator[tuple[Message, bool]]:
-    """Each message with whether its reasoning goes back on the wire (``ReasoningPassback``)."""
+    """Each message with whether its reasoning goes back on the wire (``ReasoningPassback``).
+
+    ``auto`` sends the current tool loop's reasoning where the platform needs it (DeepSeek-V3.2)
+    or offers to read it (``preserve_thinking`` models, PROTOCOLS-2026 A.9.4); an explicit
+    ``preserve_thinking=True`` sends every turn's reasoning.
+    """
     policy = request.reasoning_passback
+    every = policy == "always" or (request.preserve_thinking is True and policy != "never")
+    reads_back = profile.reasoning_passback or (
+        profile.preserve_thinking and request.preserve_thinking is not False
+    )
     last_user = max((i for i, m in enumerate(request.messages) if m.role == "user"), default=-1)
     for i, message in enumerate(request.messages):
         if message.role != "assistant" or not message.reasoning or policy == "never":
             yield message, False
-        elif policy == "always":
+        elif every:
             yield message, True
-        else:  # auto: only the current tool loop, only where the platform needs it
-            yield (
-                message,
-                (
-                    profile.reasoning_passback
-                    and thinking
-                    and i > last_user
-                    and bool(message.tool_calls)
-                ),
-            )
+        else:  # auto: only the current tool loop, only where the platform reads it
+            loop = i > last_user and bool(message.tool_calls)
+            yield message, reads_back and thinking and loop
+
+
+def preserve_thinking(
+    request: ChatRequest, profile: ModelProfile, kept_reasoning: bool
+) -> bool | None:
+    """The ``preserve_thinking`` value to send (``None``: leave it out)."""
+    if not profile.preserve_thinking:
+        return None  # never sent where it is not accepted
+    if request.preserve_thinking is not None:
+        return request.preserve_thinking
+    return True if kept_reasoning else None
+
+
+def check_thinking_rules(
+    request: ChatRequest, platform: Platform, profile: ModelProfile, thinking: bool
+) -> None:
+    """Refuse, before sending, what the platform would refuse for this thinking mode
+    (PROTOCOLS-2026 A.9.4, A.9.5, D.7.2), with the fix in the message."""
+    model = request.model
+    if request.enable_thinking is False and profile.reasoning == "always":
+        unsupported(
+            platform,
+            f"enable_thinking=False for {model}",
+            "the model always thinks; leave enable_thinking unset or pick a hybrid model",
+        )
+    fmt = request.response_format
+    if fmt is not None and thinking and not profile.json_with_thinking:
+        default = " (it thinks by default)" if request.enable_thinking is None else ""
+        unsupported(
+            platform,
+            f"response_format {fmt.type} for {model} while thinking{default}",
+            "JSON mode is refused while the model thinks; pass enable_thinking=False, "
+            "or use function calling for structured output",
+        )
+    _check_thinking_controls(request, platform, profile)
+
+
+def _check_thinking_controls(
+    request: ChatRequest, platform: Platform, profile: ModelProfile
+) -> None:
+    effort = request.reasoning_effort
+    if effort is not None and effort not in profile.reasoning_effort:
+        levels = ", ".join(profile.reasoning_effort)
+        unsupported(
+            platform,
+            f"reasoning_effort={effort!r} for {request.model}",
+            f"use one of {levels}"
+            if levels
+            else "its profile lists no reasoning_effort levels (if the model takes them, set "
+            "profile_overrides={'reasoning_effort': (...)})",
+        )
+    budget = request.thinking_budget
+    limit = profile.max_thinking_budget
+    if budget is not None and (budget <= 0 or (limit is not None and budget > limit)):
+        unsupported(
+            platform,
+            f"thinking_budget={budget} for {request.model}",
+            f"it must be a positive integer not greater than {limit}"
+            if limit
+            else "it must be a positive integer",
+        )
+    if request.preserve_thinking is True and not profile.preserve_thinking:
+        unsupported(
+            platform,
+            f"preserve_thinking for {request.model}",
+            "its profile says it does not read earlier reasoning back; leave "
+            "preserve_thinking unset (or set profile_overrides={'preserve_thinking': True})",
+        )
 
 
 def wire_message(message: Message, keep_reasoning: bool) -> dict[str, Any]:

@@ -2,11 +2,16 @@
 
 Input flow: ``ChatRequest`` -> ``build_body``: always ``result_format: "message"`` (needed for
 thinking and tools), ``incremental_output: true`` when streaming (thinking requires it, A.9);
-images go to the multimodal endpoint with ``[{"image"}, {"text"}]`` content (A.8); SSE is asked
-for by header, there is no ``stream`` field (A.3).
+images, and the models whose profile says so (Qwen3.5+, PROTOCOLS-2026 A.9.1), go to the
+multimodal endpoint, where every message's content is a list of ``{"text"}`` / ``{"image"}``
+objects, assistant history included (A.9.3); SSE is asked for by header, there is no ``stream``
+field (A.3).
 Output flow: ``event:result`` frames -> ``parse_event`` -> ``ChatDelta``: finish reasons arrive as
 the *string* ``"null"`` until the end, usage is cumulative on every event, there is no ``[DONE]``
 (the stream ends after the finishing event); ``event:error`` frames raise the typed error.
+Multimodal answers carry ``content`` as a list (``[]`` on reasoning-only and tool-call events)
+and usage with ``input_tokens_details`` / ``image_tokens`` / ``output_tokens_details.text_tokens``
+(A.9.6): answer tokens are ``output_tokens - reasoning_tokens``, never ``text_tokens``.
 """
 
 from __future__ import annotations
@@ -39,7 +44,10 @@ def stream_headers() -> dict[str, str]:
 
 
 def chat_path(request: ChatRequest, platform: Platform, profile: ModelProfile) -> str:
-    multimodal = profile.images or any(m.has_images for m in request.messages)
+    """The native endpoint: multimodal for images and for the models that live there."""
+    multimodal = profile.native_endpoint == "multimodal" or any(
+        m.has_images for m in request.messages
+    )
     return (
         platform.multimodal_path
         if multimodal and platform.multimodal_path
@@ -51,11 +59,10 @@ def build_body(
     request: ChatRequest, platform: Platform, profile: ModelProfile, base_url: str
 ) -> dict[str, Any]:
     thinking = profile.thinking_on(request.enable_thinking)
+    common.check_thinking_rules(request, platform, profile, thinking)
     multimodal = chat_path(request, platform, profile) == platform.multimodal_path
-    messages = [
-        _native_message(m, keep, multimodal)
-        for m, keep in common.with_passback(request, profile, thinking)
-    ]
+    passback = list(common.with_passback(request, profile, thinking))
+    messages = [_native_message(m, keep, multimodal) for m, keep in passback]
     if request.frequency_penalty is not None:
         common.unsupported(
             platform, "frequency_penalty", "use presence_penalty or repetition_penalty (extra_body)"
@@ -70,6 +77,11 @@ def build_body(
         parameters["enable_thinking"] = request.enable_thinking
     if request.thinking_budget is not None:
         parameters["thinking_budget"] = request.thinking_budget
+    if request.reasoning_effort is not None:  # checked against the profile (A.9.4)
+        parameters["reasoning_effort"] = request.reasoning_effort
+    preserve = common.preserve_thinking(request, profile, any(keep for _, keep in passback))
+    if preserve is not None:
+        parameters["preserve_thinking"] = preserve
     if request.extra_body:  # DashScope-only knobs (enable_search, repetition_penalty, ...)
         common.deep_merge(parameters, request.extra_body)
     return {"model": request.model, "input": {"messages": messages}, "parameters": parameters}

@@ -28,16 +28,17 @@ def build_body(
     request: ChatRequest, platform: Platform, profile: ModelProfile, base_url: str
 ) -> dict[str, Any]:
     thinking = profile.thinking_on(request.enable_thinking)
+    common.check_thinking_rules(request, platform, profile, thinking)
+    passback = list(common.with_passback(request, profile, thinking))
     body: dict[str, Any] = {
         "model": request.model,
-        "messages": [
-            common.wire_message(m, keep)
-            for m, keep in common.with_passback(request, profile, thinking)
-        ],
+        "messages": [common.wire_message(m, keep) for m, keep in passback],
     }
     body.update(common.sampling(request))
     body.update(common.tool_and_format_fields(request, platform, profile, thinking))
     body.update(_thinking_fields(request, platform, base_url, profile))
+    if platform.thinking_style == "top_level":  # DashScope compatible mode (A.9.7)
+        body.update(_dashscope_controls(request, profile, any(k for _, k in passback)))
     if request.stream:
         body["stream"] = True
         if platform.accepted_fields is None or "stream_options" in platform.accepted_fields:
@@ -71,6 +72,19 @@ def _thinking_fields(
         else (profile.thinking_key,)
     )
     return {"chat_template_kwargs": dict.fromkeys(keys, on)}
+
+
+def _dashscope_controls(
+    request: ChatRequest, profile: ModelProfile, kept_reasoning: bool
+) -> dict[str, Any]:
+    """``reasoning_effort`` / ``preserve_thinking`` as top-level fields (A.9.4, A.9.7)."""
+    fields: dict[str, Any] = {}
+    if request.reasoning_effort is not None:
+        fields["reasoning_effort"] = request.reasoning_effort
+    preserve = common.preserve_thinking(request, profile, kept_reasoning)
+    if preserve is not None:
+        fields["preserve_thinking"] = preserve
+    return fields
 
 
 def parse_chunk(data: Mapping[str, Any], provider: str | None = None) -> ChatDelta:

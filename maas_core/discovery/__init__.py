@@ -4,6 +4,8 @@
 * ``ModelArtsServices`` — ModelArts real-time services, the MaaS "My Services" (seed 000).
 * ``FabricClient`` — DataArts Fabric models (seed 002), service instances, deploy (seed 003).
 * ``DashScopeDeployments`` — DashScope dedicated deployments (seed 004, PROTOCOLS.md C).
+* ``DashScopeModels`` — the DashScope model catalogue (PROTOCOLS-2026 A.9.8); what it says
+  about a model joins that model's profile.
 * ``resolve`` / ``aresolve`` — a name to an ``Endpoint`` (exact, case-insensitive, then by
   service / deployment / model name), RUNNING first, with a clear ``NotFoundError`` otherwise.
 
@@ -12,12 +14,14 @@ and return typed records (``maas_core.discovery.records``). Credentials: ``maas_
 """
 
 from ._base import DeploymentError, DeploymentTimeoutError
+from .catalogue import AsyncDashScopeModels, DashScopeModels, catalogue_facts
 from .dashscope import AsyncDashScopeDeployments, DashScopeDeployments
 from .fabric import AsyncFabricClient, FabricClient
 from .maas import AsyncMaaSModels, MaaSModels
 from .modelarts import AsyncModelArtsServices, ModelArtsServices
 from .records import (
     DashScopeDeployment,
+    DashScopeModel,
     DeploymentStatus,
     DeployRequest,
     FabricInstance,
@@ -40,12 +44,15 @@ from .resolve import (
 __all__ = [
     "AmbiguousNameError",
     "AsyncDashScopeDeployments",
+    "AsyncDashScopeModels",
     "AsyncFabricClient",
     "AsyncMaaSModels",
     "AsyncModelArtsServices",
     "Candidate",
     "DashScopeDeployment",
     "DashScopeDeployments",
+    "DashScopeModel",
+    "DashScopeModels",
     "DeployRequest",
     "DeploymentError",
     "DeploymentStatus",
@@ -62,6 +69,7 @@ __all__ = [
     "ResolveOptions",
     "ServedModel",
     "aresolve",
+    "catalogue_facts",
     "pick",
     "resolve",
 ]

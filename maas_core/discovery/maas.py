@@ -2,8 +2,10 @@
 
 Input: a MaaS base URL (``…/v1``, ``…/v2``, ``…/openai/v1`` or a "My Services"
 ``…/v1/infers/{service_id}/v1``) and ``MAAS_API_KEY``. Output: ``ServedModel`` records whose
-``id`` is the value to send as ``model``. The OpenAI list has no pages on MaaS/vLLM (E.5); when a
-server does page it (``has_more`` + ``after``, the OpenAI convention) we follow it to the end.
+``id`` is the value to send as ``model``; a ``max_model_len`` (vLLM) becomes the model's context
+window in its profile (``profiles.remember_catalogue``). The OpenAI list has no pages on
+MaaS/vLLM (E.5); when a server does page it (``has_more`` + ``after``, the OpenAI convention) we
+follow it to the end.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 import httpx
 
 from ..auth import maas_auth
+from ..profiles import remember_catalogue
 from ..providers import MAAS, maas_service_url
 from ._base import AsyncDriver, Call, Page, Paged, SyncDriver, json_object
 from .records import ServedModel
@@ -23,6 +26,9 @@ __all__ = ["AsyncMaaSModels", "MaaSModels"]
 def _parse_models(payload: Any, call: Call) -> Page[ServedModel]:
     body = json_object(payload, "MaaS /models")
     items = [ServedModel.model_validate(item) for item in body.get("data") or []]
+    for item in items:  # vLLM's max_model_len is the served context window (E.5)
+        if item.max_model_len:
+            remember_catalogue("maas", item.id, {"context_window": item.max_model_len})
     if body.get("has_more") and items:
         return Page(items, Call("GET", call.path, {**(call.params or {}), "after": items[-1].id}))
     return Page(items)

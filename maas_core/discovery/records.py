@@ -20,6 +20,8 @@ from ..errors import UnsupportedParameterError
 
 __all__ = [
     "DashScopeDeployment",
+    "DashScopeModel",
+    "DashScopeModelInfo",
     "DeployRequest",
     "DeploymentStatus",
     "FabricInstance",
@@ -111,7 +113,18 @@ def status_text(status: Enum | str | None) -> str | None:
 
 # ---- MaaS /v1/models ----------------------------------------------------------------------------
 class ServedModel(_Record):
-    """One entry of ``GET /v1/models`` (PROTOCOLS.md D.3, E.5): ``id`` is the served name."""
+    """One entry of ``GET /v1/models`` (PROTOCOLS.md D.3, E.5): ``id`` is the served name.
+
+    MaaS ``/v2/models`` documents no field table (PROTOCOLS-2026 D.7.1): ``id``, else
+    ``model_name``.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _id_from_model_name(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "id" not in data and data.get("model_name"):
+            return {**data, "id": data["model_name"]}
+        return data
 
     id: str
     object: str | None = "model"
@@ -348,3 +361,43 @@ class DashScopeDeployment(_Record):
     @property
     def running(self) -> bool:
         return self.status == DeploymentStatus.RUNNING
+
+
+# ---- DashScope model catalogue (PROTOCOLS-2026 A.9.8) -------------------------------------------
+class DashScopeModelInfo(_Record):
+    """``model_info`` of a catalogue entry: token limits."""
+
+    context_window: int | None = None
+    max_input_tokens: int | None = None
+    max_output_tokens: int | None = None
+    max_reasoning_tokens: int | None = None
+    reasoning_max_input_tokens: int | None = None
+    reasoning_max_output_tokens: int | None = None
+
+
+class DashScopeModel(_Record):
+    """One entry of ``GET /api/v1/models`` (``output.models[]``, PROTOCOLS-2026 A.9.8).
+
+    ``capabilities`` are codes (``TG``, ``Reasoning``, ``VU``, ...), ``features`` names
+    (``function-calling``, ``structured-outputs``, ...).
+    """
+
+    model: str
+    name: Text = None
+    description: Text = None
+    provider: Text = None
+    inference_provider: Text = None
+    capabilities: list[str] = Field(default_factory=list)
+    features: list[str] = Field(default_factory=list)
+    published_time: Text = None
+    inference_metadata: dict[str, Any] | None = None
+    model_info: DashScopeModelInfo | None = None
+
+    @property
+    def id(self) -> str:
+        return self.model
+
+    @property
+    def request_modality(self) -> list[str]:
+        modality = (self.inference_metadata or {}).get("request_modality") or []
+        return [str(m) for m in modality]

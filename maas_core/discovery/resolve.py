@@ -1,7 +1,9 @@
 """``resolve(name)``: a human name in, an ``Endpoint`` (where to call, which ``model``) out.
 
 Input flow: list what the platform has (MaaS served models + ModelArts "My Services"; DashScope
-deployments; Fabric service instances and their models), turn each into a ``Candidate``, then
+deployments, then, when no deployment answers to the name, the public model catalogue
+(PROTOCOLS-2026 A.9.8); Fabric service instances and their models), turn each into a
+``Candidate``, then
 ``pick`` one with no I/O. Output flow: the picked candidate becomes an ``Endpoint``; a "My
 Services" service is asked for its served model name (``…/v1/infers/{id}/v1/models``).
 
@@ -16,6 +18,7 @@ with the closest names (difflib).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import difflib
 from collections.abc import Iterable, Sequence
 from contextlib import AsyncExitStack, ExitStack
@@ -27,12 +30,14 @@ import httpx
 from ..client import MissingCredentialsError
 from ..endpoint import Endpoint
 from ..errors import MaaSError, NotFoundError
+from .catalogue import AsyncDashScopeModels, DashScopeModels, catalogue_facts
 from .dashscope import AsyncDashScopeDeployments, DashScopeDeployments
 from .fabric import AsyncFabricClient, FabricClient
 from .maas import AsyncMaaSModels, MaaSModels
 from .modelarts import AsyncModelArtsServices, ModelArtsServices
 from .records import (
     DashScopeDeployment,
+    DashScopeModel,
     FabricInstance,
     FabricModel,
     InferServerInfo,
@@ -45,6 +50,7 @@ __all__ = [
     "NameNotFoundError",
     "ResolveOptions",
     "aresolve",
+    "catalogue_candidates",
     "pick",
     "resolve",
 ]
@@ -173,6 +179,20 @@ def dashscope_candidates(deployments: Sequence[DashScopeDeployment]) -> list[Can
     ]
 
 
+def catalogue_candidates(models: Sequence[DashScopeModel]) -> list[Candidate]:
+    """Public DashScope models: always callable (the catalogue has no status)."""
+    return [Candidate("model", m.model, (m.model,), _texts(m.name), None, True, m, m.model)
+            for m in models]
+
+
+def _pick_public(query: str, deployments: Sequence[DashScopeDeployment],
+                 catalogue: Sequence[DashScopeModel]) -> Candidate:
+    """When no deployment answers to ``query``: deployments and public models together (a
+    STOPPED deployment of that name was reported before, not replaced by the public model)."""
+    candidates = dashscope_candidates(deployments) + catalogue_candidates(catalogue)
+    return pick(query, candidates, provider="dashscope")
+
+
 def fabric_candidates(instances: Sequence[FabricInstance],
                       models: Sequence[FabricModel]) -> list[Candidate]:
     model_names = {m.id: m.name for m in models}
@@ -275,10 +295,16 @@ def _endpoint(candidate: Candidate, *, base_url: str, model: str,
 
 def _deployment_endpoint(c: Candidate, ds: DashScopeDeployments | AsyncDashScopeDeployments,
                          protocol: Literal["native", "compatible"]) -> Endpoint:
+    if isinstance(c.record, DashScopeModel):
+        return dataclasses.replace(
+            _endpoint(c, base_url=ds.generation_base_url(protocol), model=c.record.model,
+                      platform="dashscope", protocol=protocol, workspace=ds.workspace),
+            facts=catalogue_facts(c.record))
     record: DashScopeDeployment = c.record
     return _endpoint(c, base_url=ds.generation_base_url(protocol), model=record.deployed_model,
                      platform="dashscope", protocol=protocol,
                      workspace=ds.workspace or record.workspace_id)
+
 
 
 def _fabric_endpoint(c: Candidate, fabric: FabricClient | AsyncFabricClient) -> Endpoint:
@@ -310,7 +336,14 @@ def resolve(name: str, platform: Platform = "maas", *, options: ResolveOptions |
             return _resolve_maas(name, opts, stack)
         if platform == "dashscope":
             ds = stack.enter_context(DashScopeDeployments(**opts.dashscope()))
-            chosen = pick(name, dashscope_candidates(ds.list_deployments()), provider="dashscope")
+            deployments = ds.list_deployments()
+            try:
+                chosen = pick(name, dashscope_candidates(deployments), provider="dashscope")
+            except NameNotFoundError as error:
+                if error.rejected:
+                    raise
+                catalogue = stack.enter_context(DashScopeModels(**opts.dashscope()))
+                chosen = _pick_public(name, deployments, catalogue.list_models())
             return _deployment_endpoint(chosen, ds, opts.protocol)
         if platform == "fabric":
             fabric = stack.enter_context(FabricClient(**opts.fabric()))
@@ -346,7 +379,14 @@ async def aresolve(name: str, platform: Platform = "maas", *,
         if platform == "dashscope":
             ds = await stack.enter_async_context(AsyncDashScopeDeployments(**opts.dashscope()))
             found = await ds.list_deployments()
-            chosen = pick(name, dashscope_candidates(found), provider="dashscope")
+            try:
+                chosen = pick(name, dashscope_candidates(found), provider="dashscope")
+            except NameNotFoundError as error:
+                if error.rejected:
+                    raise
+                catalogue = await stack.enter_async_context(
+                    AsyncDashScopeModels(**opts.dashscope()))
+                chosen = _pick_public(name, found, await catalogue.list_models())
             return _deployment_endpoint(chosen, ds, opts.protocol)
         if platform == "fabric":
             fabric = await stack.enter_async_context(AsyncFabricClient(**opts.fabric()))

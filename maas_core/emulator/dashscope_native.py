@@ -1,9 +1,11 @@
 """DashScope native generation: ``/api/v1/services/aigc/{text,multimodal}-generation/generation``.
 
 Request: ``{"model", "input": {"messages"}, "parameters": {...}}``; SSE is selected by the header
-``X-DashScope-SSE: enable`` or ``Accept: text/event-stream`` (A.2, A.5). Validation follows A.3 /
-A.7 with the exact messages (see ``validation``). ``X-DashScope-WorkSpace`` is accepted (and
-recorded like every header).
+``X-DashScope-SSE: enable`` or ``Accept: text/event-stream`` (A.2, A.5). Each model lives on one
+of the two endpoints; the other answers the 2026 ``url error`` (PROTOCOLS-2026 A.9.1-A.9.2).
+Multimodal answers use list content (``[]`` without text) and the multimodal usage (A.9.6).
+Validation follows A.3 / A.7 with the exact messages (see ``validation``).
+``X-DashScope-WorkSpace`` is accepted (and recorded like every header).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from functools import partial
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from maas_core.emulator import errors, models, validation, wire
@@ -40,7 +42,65 @@ def routes(state: EmulatorState) -> list[Route]:
             native(partial(_generation, multimodal=True)),
             methods=["POST"],
         ),
+        Route("/api/v1/models", native(_catalogue), methods=["GET"]),
     ]
+
+
+# ---- model catalogue (PROTOCOLS-2026 A.9.8) ---------------------------------------------------
+async def _catalogue(ctx: Context, request: Request) -> Response:
+    """``GET /api/v1/models``: ``output.models[]`` paged by ``page_no`` / ``page_size``
+    (default 20), filtered by ``model``; the fields of the third-party descriptions (A.9.8)."""
+    ctx.check_bearer(request)
+    query = request.query_params
+    try:
+        page_no = int(query.get("page_no", 1))
+        page_size = int(query.get("page_size", 20))
+    except ValueError as exc:
+        raise validation.bad("page_no and page_size must be integers") from exc
+    names = models.names(models.DASHSCOPE)
+    if "model" in query:
+        names = [n for n in names if n == query["model"]]
+    start = (page_no - 1) * page_size
+    entries = [_catalogue_entry(models.lookup(models.DASHSCOPE, n)) for n in names]
+    output = {
+        "total": len(names),
+        "page_no": page_no,
+        "page_size": page_size,
+        "models": entries[start : start + page_size],
+    }
+    return JSONResponse(
+        {"request_id": ctx.request_id, "output": output}, headers={"x-request-id": ctx.request_id}
+    )
+
+
+def _catalogue_entry(spec: models.ModelSpec | None) -> dict[str, Any]:
+    assert spec is not None
+    capabilities = ["TG"] + (["Reasoning"] if spec.reasoning != "never" else [])
+    capabilities += ["VU"] if spec.vision else []
+    features = (["function-calling"] if spec.tools else []) + (
+        ["structured-outputs"] if spec.json_schema else []
+    )
+    info: dict[str, Any] = {
+        "context_window": spec.context_window,
+        "max_input_tokens": spec.context_window - spec.max_output,
+        "max_output_tokens": spec.max_output,
+    }
+    if spec.reasoning != "never":
+        info["max_reasoning_tokens"] = spec.max_thinking_budget
+    return {
+        "model": spec.name,
+        "name": spec.name,
+        "description": f"{spec.name} (emulated)",
+        "provider": spec.name.split("-")[0].lower(),
+        "inference_provider": "alibaba",
+        "capabilities": capabilities,
+        "features": [*features, "cache"],
+        "inference_metadata": {
+            "request_modality": ["Text", "Image"] if spec.vision else ["Text"],
+            "response_modality": ["Text"],
+        },
+        "model_info": info,
+    }
 
 
 def _wants_sse(request: Request) -> bool:
@@ -54,8 +114,8 @@ async def _generation(ctx: Context, request: Request, *, multimodal: bool) -> Re
     spec = models.dashscope_model(str(body["model"]), ctx.state.deployed)
     if spec is None:
         raise PlatformError(404, "ModelNotFound", "Model can not be found.")
-    if spec.vision != multimodal:  # A.1: a model called on the wrong endpoint
-        raise validation.bad("url error, please check url!")
+    if spec.native_endpoint != ("multimodal" if multimodal else "text"):
+        raise validation.bad(validation.URL_ERROR)  # wrong endpoint (PROTOCOLS-2026 A.9.2)
     params: dict[str, Any] = body.get("parameters") or {}
     messages = _messages(body.get("input") or {}, multimodal)
     stream = _wants_sse(request)
@@ -104,6 +164,8 @@ def _messages(input_: dict[str, Any], multimodal: bool) -> list[dict[str, Any]]:
     messages = wire.normalise_all(raw)
     if not multimodal and any(m["has_list"] for m in messages):
         raise validation.bad("input content must be a string.")
+    if multimodal:
+        validation.check_multimodal_content(messages)
     return messages
 
 

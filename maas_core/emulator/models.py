@@ -8,10 +8,18 @@ Names are matched case-sensitively per platform, like the real platforms (PROTOC
 * ``never``   - no reasoning;
 * ``think_tags`` - reasoning inline in ``content`` as ``<think>...</think>`` (vLLM without a
   reasoning parser, PROTOCOLS F5b).
+
+The 2026 families (PROTOCOLS-2026 A.9.1, D.7.2) are here with their native endpoint, thinking
+default, thinking-only / stream-only rules and extra thinking controls. Where the documents say
+"unverified" the emulator takes one reading and says which: ``kimi-k2.6`` lives on
+text-generation (clients that guess multimodal must repair), ``kimi-k2.5`` on multimodal.
+Tests may add a model for a scenario with ``extra_model`` (e.g. a future ``qwen3.9-plus``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -40,6 +48,10 @@ class ModelSpec:
     max_output: int = 8192
     max_thinking_budget: int = 38912
     context_window: int = 131072
+    native_endpoint: str = "text"  # DashScope native: "text" | "multimodal" (2026 A.9.1)
+    reasoning_efforts: tuple[str, ...] = ()  # accepted reasoning_effort levels (A.9.4)
+    preserve_thinking: bool = False  # accepts preserve_thinking (A.9.4)
+    json_with_thinking: bool = False  # structured output while thinking (glm-4.5, A.9.5)
 
     def thinking(self, requested: bool | None) -> bool:
         """Effective thinking mode for a request that asked for ``requested`` (None = default)."""
@@ -63,6 +75,24 @@ _MAAS_MODELS = [
     ModelSpec("deepseek-v3.1", reasoning=_S, maas_thinking_key="thinking"),
     ModelSpec("deepseek-v3.2", reasoning=_S, maas_thinking_key="thinking", reasoning_passback=True),
     ModelSpec("qwen2.5-vl-72b", vision=True, context_window=32768),
+    # PROTOCOLS-2026 D.7.2 / D.7.3 (V2 ``thinking: {"type"}``; glm-5.3 cannot switch it off).
+    ModelSpec("glm-5.3", reasoning=_R, thinking_only=True, max_output=131072,
+              context_window=1_000_000),
+    ModelSpec("glm-5.2", reasoning=_S, thinking_default=True, maas_thinking_key="thinking",
+              max_output=131072, context_window=1_000_000),
+    ModelSpec("glm-5.1", reasoning=_S, thinking_default=True, maas_thinking_key="thinking",
+              max_output=131072, context_window=202752),
+    ModelSpec("deepseek-v4-pro", reasoning=_S, thinking_default=True,
+              maas_thinking_key="thinking", reasoning_passback=True, max_output=393216,
+              context_window=1_000_000),
+    ModelSpec("deepseek-v4-flash", reasoning=_S, thinking_default=True,
+              maas_thinking_key="thinking", reasoning_passback=True, max_output=393216,
+              context_window=1_000_000),
+    ModelSpec("deepseek-v4.1-flash", reasoning=_S, thinking_default=True,
+              maas_thinking_key="thinking", reasoning_passback=True, max_output=393216,
+              context_window=1_000_000),
+    # Dify's MaaS list (D.7.2); thinking.type switch, default not documented: off here.
+    ModelSpec("kimi-k2.6", reasoning=_S, maas_thinking_key="thinking", context_window=262144),
 ]
 
 # Self-deployed "My Services" models (vLLM without reasoning parser); served via /v1/infers/{id}.
@@ -71,6 +101,45 @@ _SERVICE_MODELS = [
 ]
 
 _MSG: dict[str, Any] = {"message_format_default": True, "incremental_default": True}
+_MM: dict[str, Any] = {"native_endpoint": "multimodal"}
+_EFFORTS = ("low", "medium", "high", "xhigh")
+
+
+def _qwen_2026(name: str, *, vision: bool = True, **changes: Any) -> ModelSpec:
+    """A Qwen3.5+ model (PROTOCOLS-2026 A.9.1): multimodal endpoint, hybrid thinking ON,
+    non-stream thinking allowed (A.9.4), json only with thinking off (A.9.5)."""
+    spec = ModelSpec(
+        name,
+        reasoning=_S,
+        thinking_default=True,
+        vision=vision,
+        json_schema=True,
+        max_output=65536,
+        max_thinking_budget=81920,
+        context_window=1_000_000,
+        **_MM,
+    )
+    return replace(spec, **changes)
+
+
+_PRESERVE: dict[str, Any] = {"preserve_thinking": True}
+_QWEN_2026 = [
+    _qwen_2026("qwen3.8-max", vision=False, max_output=131072, max_thinking_budget=262144,
+               **_PRESERVE),
+    _qwen_2026("qwen3.8-flash", **_PRESERVE),
+    _qwen_2026("qwen3.7-max", vision=False, **_PRESERVE),
+    _qwen_2026("qwen3.7-max-preview", vision=False, reasoning=_R, thinking_only=True,
+               **_PRESERVE),
+    _qwen_2026("qwen3.7-plus", **_PRESERVE),
+    _qwen_2026("qwen3.7-flash", **_PRESERVE),
+    _qwen_2026("qwen3.6-max-preview", vision=False, **_PRESERVE),
+    _qwen_2026("qwen3.6-plus", **_PRESERVE),
+    _qwen_2026("qwen3.6-flash"),
+    _qwen_2026("qwen3.5-plus"),
+    _qwen_2026("qwen3.5-flash"),
+    _qwen_2026("qwen3.5-397b-a17b", context_window=262144),
+    _qwen_2026("qwen3.5-omni-plus", stream_only=True, **_MSG),  # Omni streams only (A.3)
+]
 
 _DASHSCOPE_MODELS = [
     ModelSpec("deepseek-r1", reasoning=_R, json_schema=False),
@@ -100,8 +169,29 @@ _DASHSCOPE_MODELS = [
     ),
     ModelSpec("qwen-turbo"),
     ModelSpec("qwen-max"),
-    ModelSpec("qwen-vl-plus", vision=True, tools=False, json_schema=False),
-    ModelSpec("qwen3-vl-plus", reasoning=_S, vision=True, json_schema=False, **_MSG),
+    ModelSpec("qwen-vl-plus", vision=True, tools=False, json_schema=False, **_MM),
+    ModelSpec("qwen3-vl-plus", reasoning=_S, vision=True, json_schema=False, **_MSG, **_MM),
+    ModelSpec("qwen3-coder-plus", max_output=65536, context_window=262144),
+    *_QWEN_2026,
+    ModelSpec("deepseek-v4-pro", reasoning=_S, reasoning_passback=True,
+              reasoning_efforts=_EFFORTS, json_schema=False, max_output=65536),
+    ModelSpec("deepseek-v4-flash", reasoning=_S, reasoning_passback=True,
+              reasoning_efforts=_EFFORTS, json_schema=False, max_output=65536),
+    # Kimi on Model Studio: hybrid OFF; endpoint unverified (module docstring).
+    ModelSpec("kimi-k2.6", reasoning=_S, preserve_thinking=True, max_output=32768),
+    ModelSpec("kimi-k2.5", reasoning=_S, vision=True, max_output=32768, **_MM),
+    ModelSpec("kimi/kimi-k2.6", reasoning=_S, thinking_default=True, preserve_thinking=True,
+              max_output=32768, **_MM),
+    ModelSpec("kimi-k2-thinking", reasoning=_R, thinking_only=True, json_with_thinking=True,
+              max_output=32768),
+    # GLM: hybrid ON on text-generation [INFER A.9.1]; MiniMax thinking-only.
+    ModelSpec("glm-5.2", reasoning=_S, thinking_default=True, max_output=131072),
+    ModelSpec("glm-5.1", reasoning=_S, thinking_default=True, max_output=131072),
+    ModelSpec("glm-5", reasoning=_S, thinking_default=True, max_output=131072),
+    ModelSpec("glm-4.7", reasoning=_S, thinking_default=True, max_output=131072),
+    ModelSpec("glm-4.5", reasoning=_S, thinking_default=True, json_with_thinking=True),
+    ModelSpec("MiniMax-M2.5", reasoning=_R, thinking_only=True, json_schema=False,
+              max_output=131072),
 ]
 
 _REGISTRY: dict[str, dict[str, ModelSpec]] = {
@@ -132,3 +222,17 @@ def service_model(name: str) -> ModelSpec:
 
 def names(platform: str) -> list[str]:
     return list(_REGISTRY[platform])
+
+
+@contextmanager
+def extra_model(platform: str, spec: ModelSpec) -> Iterator[ModelSpec]:
+    """Serve ``spec`` on ``platform`` for the duration of a test scenario."""
+    previous = _REGISTRY[platform].get(spec.name)
+    _REGISTRY[platform][spec.name] = spec
+    try:
+        yield spec
+    finally:
+        if previous is None:
+            _REGISTRY[platform].pop(spec.name, None)
+        else:
+            _REGISTRY[platform][spec.name] = previous

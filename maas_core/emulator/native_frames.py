@@ -79,6 +79,8 @@ class NativeFramer:
         return f'{{"choices":[{{"message":{dumps(message)},"finish_reason":"{finish}"}}]}}'
 
     def _usage(self, output: int, reasoning: int) -> str:
+        if self.multimodal:
+            return dumps(self._multimodal_usage(output, reasoning))
         p = self.plan
         details = (
             f',"output_tokens_details":{{"reasoning_tokens":{reasoning}}}' if self.thinking else ""
@@ -89,6 +91,23 @@ class NativeFramer:
             f'"prompt_tokens_details":{{"cached_tokens":{p.cached_tokens}}}}}'
         )
 
+    def _multimodal_usage(self, output: int, reasoning: int) -> dict[str, Any]:
+        """PROTOCOLS-2026 A.9.6: empty ``prompt_tokens_details`` (unless cached), input and
+        output details by modality."""
+        p = self.plan
+        cached = {"cached_tokens": p.cached_tokens} if p.cached_tokens else {}
+        return {
+            "input_tokens_details": {"text_tokens": p.input_tokens},
+            "prompt_tokens_details": cached,
+            "total_tokens": p.input_tokens + output,
+            "output_tokens": output,
+            "input_tokens": p.input_tokens,
+            "output_tokens_details": {
+                "reasoning_tokens": reasoning,
+                "text_tokens": output - reasoning,
+            },
+        }
+
     # ---- non-streaming ---------------------------------------------------------------------
     def body(self) -> str:
         p = self.plan
@@ -98,7 +117,7 @@ class NativeFramer:
             return f'{{"output":{output},"usage":{usage}{self._tail.rstrip()}'
         message: dict[str, Any] = {
             "role": "assistant",
-            "content": [{"text": p.text}] if self.multimodal else p.text,
+            "content": ([{"text": p.text}] if p.text else []) if self.multimodal else p.text,
         }
         if self.thinking:
             message["reasoning_content"] = "".join(p.reasoning)

@@ -68,7 +68,11 @@ async def _maas_chat(ctx: Context, request: Request, *, version: str) -> Respons
     messages = wire.normalise_all(body["messages"])
     if any(m["has_image"] for m in messages) and not spec.vision:
         raise _vllm_400(f"Model `{spec.name}` does not support image inputs.")
-    thinking = spec.thinking(_maas_thinking(body, spec, version))
+    requested = _maas_thinking(body, spec, version)
+    if requested is False and spec.thinking_only:
+        # PROTOCOLS-2026 D.7.2: glm-5.3 "deep thinking cannot be disabled" [INFER: text].
+        raise _vllm_400(f"Deep thinking cannot be disabled for model `{spec.name}`.")
+    thinking = spec.thinking(requested)
     if spec.reasoning_passback and thinking:
         index = wire.missing_passback(messages)
         if index is not None:

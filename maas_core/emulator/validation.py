@@ -1,7 +1,7 @@
 """DashScope request validation shared by the native and compatible-mode routes.
 
-Messages are the exact 400 texts of PROTOCOLS A.3 / A.7; the compatible mode renders the same
-errors in its nested shape (B.5).
+Messages are the exact 400 texts of PROTOCOLS A.3 / A.7 and PROTOCOLS-2026 A.9.2-A.9.5; the
+compatible mode renders the same errors in its nested shape (B.5).
 """
 
 from __future__ import annotations
@@ -12,6 +12,12 @@ from maas_core.emulator import wire
 from maas_core.emulator.errors import PlatformError
 from maas_core.emulator.models import ModelSpec
 
+# PROTOCOLS-2026 A.9.2 (real body): full-width "！" and the 2026 "For details" suffix.
+URL_ERROR = (
+    "url error, please check url！ For details, see: "
+    "https://help.aliyun.com/zh/model-studio/error-code#error-url"
+)
+_MODALS = frozenset({"text", "image", "video", "audio"})
 _ROLES = '["user","assistant","system","function","plugin","tool"]'
 _LAST_ROLES = '["user","function","tool"]'
 
@@ -101,13 +107,34 @@ def check_tools(params: dict[str, Any], spec: ModelSpec, thinking: bool) -> None
         raise bad('tool_choice is one of the strings that should be ["none", "auto"]')
 
 
+def check_multimodal_content(messages: list[dict[str, Any]]) -> None:
+    """A.9.3: each content item is a one-modality object."""
+    for message in messages:
+        content = message.get("content")
+        for item in content if isinstance(content, list) else ():
+            if not isinstance(item, dict) or not set(item) <= _MODALS or len(item) != 1:
+                raise bad("The item of content should be a message of a certain modal.")
+
+
+def check_reasoning_effort(params: dict[str, Any], spec: ModelSpec) -> None:
+    """A.9.4: ``reasoning_effort`` on deepseek-v4 only, one of its levels. [INFER] texts."""
+    effort = params.get("reasoning_effort")
+    if effort is None:
+        return
+    if not spec.reasoning_efforts:
+        raise bad(f"The reasoning_effort parameter is not supported by model {spec.name}.")
+    if effort not in spec.reasoning_efforts:
+        levels = ", ".join(spec.reasoning_efforts)
+        raise bad(f"The reasoning_effort parameter must be one of [{levels}].")
+
+
 def check_response_format(
     params: dict[str, Any], messages: list[dict[str, Any]], spec: ModelSpec, thinking: bool
 ) -> None:
     kind = (params.get("response_format") or {}).get("type")
     if kind not in ("json_object", "json_schema"):
         return
-    if thinking:
+    if thinking and not spec.json_with_thinking:
         raise bad("Json mode response is not supported when enable_thinking is true")
     if kind == "json_schema" and not spec.json_schema:
         raise bad(f"The json_schema response format is not supported by model {spec.name}.")
@@ -134,5 +161,6 @@ def check_request(
     thinking = resolve_thinking(params, spec, stream)
     check_tools(params, spec, thinking)
     check_response_format(params, messages, spec, thinking)
+    check_reasoning_effort(params, spec)
     check_passback(messages, spec, thinking)
     return thinking

@@ -75,3 +75,12 @@ def where(emu: Emulator, mcfg: ManagementConfig) -> dict[str, Any]:
 def paths(emu: Emulator, fragment: str) -> list[tuple[str, str]]:
     """(method, path?query) of recorded requests whose path contains ``fragment``."""
     return [(r.method, f"{r.path}?{r.query}") for r in emu.requests if fragment in r.path]
+
+
+@pytest.fixture(autouse=True)
+def _forget_catalogues() -> Iterator[None]:
+    """Listings record catalogue facts in the process-wide profiles: none leak between tests."""
+    from maas_core.profiles import forget_catalogue
+
+    yield
+    forget_catalogue()

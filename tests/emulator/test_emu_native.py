@@ -8,6 +8,7 @@ import re
 import httpx
 import pytest
 
+from maas_core.emulator.validation import URL_ERROR
 from tests.emulator.helpers import (
     MM_PATH,
     NATIVE_PATH,
@@ -292,7 +293,7 @@ TOOL_MSGS = [
             "InvalidParameter",
             "input content must be a string.",
         ),
-        (native_body("qwen-vl-plus"), False, "InvalidParameter", "url error, please check url!"),
+        (native_body("qwen-vl-plus"), False, "InvalidParameter", URL_ERROR),
     ],
 )
 def test_validation_errors(client: httpx.Client, body, sse, code, message) -> None:

@@ -125,17 +125,20 @@ def test_partial_json_is_tolerated(make) -> None:
 def test_tool_required_per_profile(make, emu) -> None:
     make("maas", "DeepSeek-V3").chat_with_tools(TOOLS[:1], user_msg="add", tool_required=True)
     assert emu.requests[-1].json["tool_choice"] == "required"
-    # DeepSeek-R1 cannot be forced: the request asks for "auto" instead of failing.
-    make("maas", "DeepSeek-R1").chat_with_tools(TOOLS[:1], user_msg="add", tool_required=True)
-    assert emu.requests[-1].json.get("tool_choice", "auto") == "auto"
+    # DeepSeek-R1 cannot be forced: a clear error before sending, never a silent "auto".
+    sent = len(emu.requests)
+    with pytest.raises(UnsupportedParameterError, match="only takes 'auto' or 'none'"):
+        make("maas", "DeepSeek-R1").chat_with_tools(TOOLS[:1], user_msg="add", tool_required=True)
+    assert len(emu.requests) == sent
     # DashScope has no "required": the core names the only tool.
     make("dashscope", "qwen-plus").chat_with_tools(TOOLS[:1], user_msg="add", tool_required=True)
     choice = emu.requests[-1].json["parameters"]["tool_choice"]
     assert choice == {"type": "function", "function": {"name": "add"}}
-    # qwen-plus while thinking takes only auto/none.
+    # qwen-plus while thinking takes only auto/none: the error names the fix.
     thinking = make("dashscope", "qwen-plus", enable_thinking=True)
-    thinking.chat_with_tools(TOOLS[:1], user_msg="add", tool_required=True)
-    assert emu.requests[-1].json["parameters"].get("tool_choice", "auto") == "auto"
+    with pytest.raises(UnsupportedParameterError, match="enable_thinking=False"):
+        thinking.chat_with_tools(TOOLS[:1], user_msg="add", tool_required=True)
+    assert len(emu.requests) == sent + 1
 
 
 def test_explicit_tool_choice(make, emu) -> None:
