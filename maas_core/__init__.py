@@ -7,6 +7,8 @@ imports LangChain or LlamaIndex; ``langchain_maas`` and ``llamaindex_maas`` adap
 
 from .accumulate import StreamAccumulator
 from .client import AsyncChatClient, ChatClient, MissingCredentialsError
+from .embedding_client import AsyncEmbeddingClient, EmbeddingClient
+from .embeddings import InputTooLongError
 from .errors import (
     APIConnectionError,
     APIStatusError,
@@ -44,9 +46,14 @@ from .types import (
     ChatResult,
     Choice,
     ContentPart,
+    EmbeddingRequest,
+    EmbeddingResult,
     ForcedTool,
     ImagePart,
     Message,
+    RerankHit,
+    RerankRequest,
+    RerankResult,
     ResponseFormat,
     TextPart,
     ToolCall,
@@ -68,6 +75,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncChatClient",
+    "AsyncEmbeddingClient",
     "AuthenticationError",
     "BadRequestError",
     "ChatClient",
@@ -78,8 +86,12 @@ __all__ = [
     "ConflictError",
     "ContentFilterError",
     "ContentPart",
+    "EmbeddingClient",
+    "EmbeddingRequest",
+    "EmbeddingResult",
     "ForcedTool",
     "ImagePart",
+    "InputTooLongError",
     "MaaSError",
     "Message",
     "MissingCredentialsError",
@@ -88,6 +100,9 @@ __all__ = [
     "PermissionDeniedError",
     "Platform",
     "RateLimitError",
+    "RerankHit",
+    "RerankRequest",
+    "RerankResult",
     "ResponseFormat",
     "ServerError",
     "StreamAccumulator",
