@@ -9,6 +9,18 @@
 """
 
 from .base import MaaSBaseLLM
+from .embeddings import DashScopeEmbedding, MaaSBaseEmbedding, MaaSEmbedding
 from .llms import DashScope, MaaS
+from .postprocessors import DashScopeRerank, MaaSBaseRerank, MaaSRerank
 
-__all__ = ["DashScope", "MaaS", "MaaSBaseLLM"]
+__all__ = [
+    "DashScope",
+    "DashScopeEmbedding",
+    "DashScopeRerank",
+    "MaaS",
+    "MaaSBaseEmbedding",
+    "MaaSBaseLLM",
+    "MaaSBaseRerank",
+    "MaaSEmbedding",
+    "MaaSRerank",
+]
