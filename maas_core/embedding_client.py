@@ -41,6 +41,12 @@ __all__ = ["AsyncEmbeddingClient", "EmbeddingClient"]
 
 T = TypeVar("T")
 
+try:  # A vector answer is mostly floats: orjson reads them ~3x faster than json (it comes with
+    # langsmith, i.e. with langchain-core); without it the standard library does the same job.
+    from orjson import loads as _fast_loads
+except ImportError:  # pragma: no cover - depends on the environment
+    from json import loads as _fast_loads  # type: ignore[assignment]
+
 
 @dataclass(frozen=True, slots=True)
 class _Batch(Generic[T]):
@@ -233,10 +239,10 @@ class EmbeddingClient(_BaseEmbeddingClient):
         return merge_rerank(parts, request.top_n)
 
     def _send(self, batch: _Batch[T]) -> T:
-        data = self.transport.request_json(
+        response = self.transport.request(
             "POST", batch.path, json=batch.body, headers=batch.headers
         )
-        return batch.parse(data)
+        return batch.parse(_decode(self.transport, response))
 
 
 class AsyncEmbeddingClient(_BaseEmbeddingClient):
@@ -288,10 +294,17 @@ class AsyncEmbeddingClient(_BaseEmbeddingClient):
         return merge_rerank(parts, request.top_n)
 
     async def _send(self, batch: _Batch[T]) -> T:
-        data = await self.transport.request_json(
+        response = await self.transport.request(
             "POST", batch.path, json=batch.body, headers=batch.headers
         )
-        return batch.parse(data)
+        return batch.parse(_decode(self.transport, response))
+
+
+def _decode(transport: Transport | AsyncTransport, response: httpx.Response) -> Any:
+    try:
+        return _fast_loads(response.content)
+    except ValueError:  # not JSON: the transport's typed error, as for any other call
+        return transport._decode_json(response)
 
 
 # ---- bounded workers ----------------------------------------------------------------------------
