@@ -23,11 +23,6 @@ from maas_core.emulator import Emulator
 
 from .conftest import PASSAGES, QUESTIONS, SETUPS, base_url, class_kwargs
 
-# VectorStoreIndex checks for LangChain embeddings by importing llama-index's LangChain bridge,
-# which imports langchain-community when it is installed (the benchmark extra): its sunset
-# notice is not ours to fix.
-pytestmark = pytest.mark.filterwarnings("ignore:`langchain-community` is being sunset")
-
 
 def li_kwargs(emu: Emulator, setup: str) -> dict[str, object]:
     kwargs: dict[str, object] = {"api_key": emu.api_key, "base_url": base_url(emu, setup)}
