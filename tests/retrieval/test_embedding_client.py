@@ -167,3 +167,15 @@ def test_rerank_top_n_sent_where_the_platform_takes_it(emu: Emulator, setup: str
         assert body["parameters"]["top_n"] == 1
     else:
         assert body["top_n"] == 1
+
+
+def test_vllm_my_services_embeddings_and_rerank(emu: Emulator) -> None:
+    # E.6: a self-deployed vLLM service takes top_n itself (0 = all) and returns documents.
+    base = emu.maas_service_base_url("svc-embed")
+    vllm = EmbeddingClient("vllm", api_key=emu.api_key, base_url=base)
+    result = vllm.embed(EmbeddingRequest("my-bge", TEXTS[:3]))
+    assert len(result.vectors) == 3 and emu.requests[-1].json["encoding_format"] == "base64"
+    ranked = vllm.rerank(RerankRequest("my-reranker", "Japan mountain", tuple(PASSAGES), top_n=2))
+    assert [h.index for h in ranked.hits][:1] == [3] and len(ranked.hits) == 2
+    assert emu.requests[-1].path == "/v1/infers/svc-embed/v1/rerank"
+    assert emu.requests[-1].json["top_n"] == 2
