@@ -35,8 +35,6 @@ class EmbeddingProfile:
     dimensions: tuple[int, ...] = ()
     """Allowed output dimensions; empty: the model's dimension is fixed."""
     default_dimension: int = 1024
-    text_type: bool = True
-    """The native wire takes ``text_type`` query/document (DashScope, E.1)."""
     max_concurrency: int = 8
     """Batches in flight at once by default."""
 
@@ -72,15 +70,14 @@ _EMBEDDING: dict[tuple[str, str], EmbeddingProfile] = {
     ("dashscope", "qwen3.7-text-embedding-flash"): EmbeddingProfile(
         max_text_tokens=131072, dimensions=(1024, 768, 512, 256)
     ),
-    # E.5: "总输入长度不超过8K" (the whole input), dimensions not settable.
-    ("maas", "bge-m3"): EmbeddingProfile(
-        max_texts=32, max_request_tokens=8192, text_type=False
-    ),
+    # E.5: "总输入长度不超过8K" (the whole input), dimensions not settable; texts per request
+    # are not documented: 32 keeps each request small.
+    ("maas", "bge-m3"): EmbeddingProfile(max_texts=32, max_request_tokens=8192),
 }
 _EMBEDDING_DEFAULTS = {
     "dashscope": EmbeddingProfile(),
-    "maas": EmbeddingProfile(max_texts=32, max_request_tokens=8192, text_type=False),
-    "vllm": EmbeddingProfile(max_texts=64, text_type=False),
+    "maas": EmbeddingProfile(max_texts=32, max_request_tokens=8192),
+    "vllm": EmbeddingProfile(max_texts=64),
 }
 
 _RERANK: dict[tuple[str, str], RerankProfile] = {
@@ -112,7 +109,7 @@ def get_embedding_profile(
         _registered_embedding.get(key)
         or _EMBEDDING.get(key)
         or _EMBEDDING.get((platform, model.lower()))
-        or _EMBEDDING_DEFAULTS.get(platform, EmbeddingProfile(text_type=False))
+        or _EMBEDDING_DEFAULTS.get(platform, EmbeddingProfile())
     )
     return profile.replace(**overrides) if overrides else profile
 
