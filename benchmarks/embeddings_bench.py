@@ -85,16 +85,19 @@ def clients(url: str) -> dict[str, Callable[[list[str]], Any]]:
             lambda t: asyncio.run(ours.aembed_documents(t)),
         "DashScopeEmbedding (ours, LlamaIndex)": ours_li.get_text_embedding_batch,
     }
-    runners["floor: httpx + json.loads, one request at a time"] = _floor(native)
+    runners["floor: httpx + json.loads, one request at a time"] = _floor(native, "json")
+    runners["floor: httpx + orjson.loads, one request at a time"] = _floor(native, "orjson")
     runners.update(_peers(native, compat))
     return runners
 
 
-def _floor(native: str) -> Callable[[list[str]], Any]:
+def _floor(native: str, decoder: str) -> Callable[[list[str]], Any]:
     """The least any client must do: send each batch of 10, decode the JSON answer."""
-    import json
+    import importlib
 
     import httpx
+
+    loads = importlib.import_module(decoder).loads
 
     http = httpx.Client(headers={"Authorization": f"Bearer {KEY}"}, timeout=60)
     url = native + "/services/embeddings/text-embedding/text-embedding"
@@ -103,7 +106,7 @@ def _floor(native: str) -> Callable[[list[str]], Any]:
         vectors: list[list[float]] = []
         for start in range(0, len(inputs), 10):
             body = {"model": MODEL, "input": {"texts": inputs[start : start + 10]}}
-            answer = json.loads(http.post(url, json=body).content)
+            answer = loads(http.post(url, json=body).content)
             vectors += [e["embedding"] for e in answer["output"]["embeddings"]]
         return vectors
 

@@ -32,7 +32,13 @@ from .embedding_profiles import (
     get_embedding_profile,
     get_rerank_profile,
 )
-from .embeddings import check_dimensions, merge_embeddings, merge_rerank, plan_batches
+from .embeddings import (
+    check_dimensions,
+    merge_embeddings,
+    merge_rerank,
+    plan_batches,
+    plan_rerank,
+)
 from .providers import Platform, get_platform
 from .transport import AsyncTransport, Transport
 from .types import EmbeddingRequest, EmbeddingResult, RerankRequest, RerankResult, Usage
@@ -151,11 +157,7 @@ class _BaseEmbeddingClient:
     # ---- rerank ----------------------------------------------------------------------------
     def _rerank_plan(self, request: RerankRequest) -> tuple[list[tuple[int, int]], int]:
         profile = self.rerank_profile(request.model)
-        step = max(1, profile.max_documents)
-        spans = [
-            (start, min(start + step, len(request.documents)))
-            for start in range(0, len(request.documents), step)
-        ]
+        spans = plan_rerank(request.documents, request.query, profile)
         return spans, self.max_concurrency or profile.max_concurrency
 
     def _rerank_batch(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .embedding_profiles import EmbeddingProfile, estimate_tokens
+from .embedding_profiles import EmbeddingProfile, RerankProfile, estimate_tokens
 from .errors import UnsupportedParameterError
 from .types import EmbeddingResult, RerankHit, RerankResult, Usage
 
@@ -20,6 +20,7 @@ __all__ = [
     "merge_embeddings",
     "merge_rerank",
     "plan_batches",
+    "plan_rerank",
     "sum_usage",
 ]
 
@@ -58,9 +59,10 @@ def check_dimensions(model: str, dimensions: int | None, profile: EmbeddingProfi
         )
 
 
-def _cost(text: str, per_text: int) -> int:
-    # The estimate never exceeds the length, so a text no longer than the limit needs no count.
-    return len(text) if len(text) <= per_text else estimate_tokens(text)
+def _cost(text: str, limit: int, summed: bool) -> int:
+    # The estimate never exceeds the length: a text no longer than the limit needs no count,
+    # unless the counts are summed against a per-request limit.
+    return len(text) if len(text) <= limit and not summed else estimate_tokens(text)
 
 
 def plan_batches(
@@ -72,7 +74,7 @@ def plan_batches(
     batches: list[tuple[int, int]] = []
     start, used = 0, 0
     for index, text in enumerate(texts):
-        cost = _cost(text, limit)
+        cost = _cost(text, limit, per_request is not None)
         if cost > limit:
             raise InputTooLongError(index, cost, limit, model)
         full = index - start >= profile.max_texts
@@ -83,6 +85,33 @@ def plan_batches(
     if start < len(texts):
         batches.append((start, len(texts)))
     return batches
+
+
+def plan_rerank(
+    documents: Sequence[str], query: str, profile: RerankProfile
+) -> list[tuple[int, int]]:
+    """``(start, stop)`` slices of ``documents`` that each fit one rerank request.
+
+    A request costs the query once per document plus the documents (E.4); a document longer
+    than the model takes is truncated by the platform, so it counts at most that much. Nothing
+    is refused here.
+    """
+    per_request = profile.max_request_tokens
+    summed = per_request is not None
+    query_cost = _cost(query, profile.max_document_tokens, summed)
+    spans: list[tuple[int, int]] = []
+    start, used = 0, 0
+    for index, document in enumerate(documents):
+        cost = query_cost + min(_cost(document, profile.max_document_tokens, summed),
+                                profile.max_document_tokens)
+        full = index - start >= profile.max_documents
+        if index > start and (full or (per_request is not None and used + cost > per_request)):
+            spans.append((start, index))
+            start, used = index, 0
+        used += cost
+    if start < len(documents):
+        spans.append((start, len(documents)))
+    return spans
 
 
 def sum_usage(usages: Sequence[Usage]) -> Usage:

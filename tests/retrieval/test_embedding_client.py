@@ -179,3 +179,15 @@ def test_vllm_my_services_embeddings_and_rerank(emu: Emulator) -> None:
     assert [h.index for h in ranked.hits][:1] == [3] and len(ranked.hits) == 2
     assert emu.requests[-1].path == "/v1/infers/svc-embed/v1/rerank"
     assert emu.requests[-1].json["top_n"] == 2
+
+
+def test_maas_rerank_split_under_its_8k_request_limit(emu: Emulator) -> None:
+    # E.5: "总输入长度不超过8K"; one request of these 100 documents is refused, split ones are not.
+    docs = tuple(f"{'word ' * 99}doc{i}" for i in range(100))
+    maas = client(emu, "maas")
+    result = maas.rerank(RerankRequest("bge-reranker-v2-m3", "doc42 " + "ask " * 19, docs, top_n=1))
+    assert [h.index for h in result.hits] == [42]
+    assert len([r for r in emu.requests if r.path == "/v1/rerank"]) >= 2
+    whole = client(emu, "maas", profile_overrides={"max_request_tokens": None})
+    with pytest.raises(BadRequestError, match="maximum context length is 8192"):
+        whole.rerank(RerankRequest("bge-reranker-v2-m3", "q", docs))

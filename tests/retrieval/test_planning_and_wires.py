@@ -162,3 +162,18 @@ def test_merge_rerank_best_first_over_batches_and_usage_summed() -> None:
     merged = merge_rerank([first, second], top_n=3)
     assert [h.index for h in merged.hits] == [2, 1, 0]
     assert merged.usage.total_tokens == 12 and merged.request_ids == ("a", "b")
+
+
+def test_rerank_plan_by_documents_and_request_tokens() -> None:
+    from maas_core.embedding_profiles import RerankProfile
+    from maas_core.embeddings import plan_rerank
+
+    assert plan_rerank(["d"] * 7, "q", RerankProfile(max_documents=3)) == [(0, 3), (3, 6), (6, 7)]
+    # E.4/E.5: query x documents + documents; 100 words + a 20-word query = 120 each.
+    doc, query = "word " * 100, "ask " * 20
+    maas = get_rerank_profile("maas", "bge-reranker-v2-m3")
+    spans = plan_rerank([doc] * 100, query, maas)
+    assert all((stop - start) * 120 <= 8192 for start, stop in spans)
+    assert spans[0] == (0, 68) and spans[-1][1] == 100
+    # A document longer than the model takes counts as truncated, never refused.
+    assert plan_rerank(["long " * 10000], "q", maas) == [(0, 1)]
