@@ -8,6 +8,13 @@ imports LangChain or LlamaIndex; ``langchain_maas`` and ``llamaindex_maas`` adap
 from .accumulate import StreamAccumulator
 from .client import AsyncChatClient, ChatClient, MissingCredentialsError
 from .embedding_client import AsyncEmbeddingClient, EmbeddingClient
+from .embedding_profiles import (
+    EmbeddingProfile,
+    RerankProfile,
+    get_embedding_profile,
+    get_rerank_profile,
+    register_embedding_profile,
+)
 from .embeddings import InputTooLongError
 from .errors import (
     APIConnectionError,
@@ -87,6 +94,7 @@ __all__ = [
     "ContentFilterError",
     "ContentPart",
     "EmbeddingClient",
+    "EmbeddingProfile",
     "EmbeddingRequest",
     "EmbeddingResult",
     "ForcedTool",
@@ -101,6 +109,7 @@ __all__ = [
     "Platform",
     "RateLimitError",
     "RerankHit",
+    "RerankProfile",
     "RerankRequest",
     "RerankResult",
     "ResponseFormat",
@@ -118,10 +127,13 @@ __all__ = [
     "__version__",
     "dashscope_base_url",
     "dashscope_workspace_url",
+    "get_embedding_profile",
     "get_platform",
     "get_profile",
+    "get_rerank_profile",
     "maas_base_url",
     "maas_service_url",
+    "register_embedding_profile",
     "register_profile",
     "split_think_tags",
 ]
