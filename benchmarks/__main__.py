@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from benchmarks import core_bench, langchain_bench, llamaindex_bench
+from benchmarks import core_bench, embeddings_bench, langchain_bench, llamaindex_bench
 from benchmarks._server import emulator_process
 
 DEFAULT_CHART = Path(__file__).resolve().parent.parent / "docs" / "benchmark.png"
@@ -44,7 +44,9 @@ def run(*, quick: bool) -> dict[str, Any]:
         langchain = langchain_bench.measure(base, events, reps, invokes)
         llamaindex = llamaindex_bench.measure(base, sizes, calls=10 if quick else 50)
     llamaindex["imports"] = llamaindex_bench._import_rows(runs=2 if quick else 9)
-    return {"core": core, "langchain": langchain, "llamaindex": llamaindex}
+    embeddings = embeddings_bench.measure(quick=quick)
+    return {"core": core, "langchain": langchain, "llamaindex": llamaindex,
+            "embeddings": embeddings}
 
 
 def report(results: dict[str, Any]) -> None:
@@ -54,6 +56,8 @@ def report(results: dict[str, Any]) -> None:
     print()
     li = results["llamaindex"]
     llamaindex_bench._print(li["streams"], li["calls"], li["imports"])
+    print()
+    embeddings_bench.print_report(results["embeddings"])
     print("\nsummary (ratio, target)")
     for name, ratio, target in summary(results):
         mark = "ok  " if ratio <= target else "MISS"
@@ -61,6 +65,10 @@ def report(results: dict[str, Any]) -> None:
 
 
 def summary(results: dict[str, Any]) -> list[tuple[str, float, float]]:
+    return [*_chat_summary(results), *embeddings_bench.summary(results["embeddings"])]
+
+
+def _chat_summary(results: dict[str, Any]) -> list[tuple[str, float, float]]:
     core = results["core"]
     floor = core["floor (httpx + httpx-sse + json)"]
     ours = core["maas_core ChatClient"]

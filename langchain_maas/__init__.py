@@ -29,21 +29,29 @@ if TYPE_CHECKING:
         MaaSServerError,
     )
     from .chat_models import ChatDashScope, ChatMaaS
+    from .embeddings import DashScopeEmbeddings, MaaSEmbeddings
+    from .rerank import DashScopeRerank, MaaSRerank
 
 __all__ = [
     "ChatDashScope",
     "ChatMaaS",
+    "DashScopeEmbeddings",
+    "DashScopeRerank",
     "MaaSAPIConnectionError",
     "MaaSAPITimeoutError",
     "MaaSAuthenticationError",
     "MaaSBadRequestError",
+    "MaaSEmbeddings",
     "MaaSNotFoundError",
     "MaaSPermissionDeniedError",
     "MaaSRateLimitError",
+    "MaaSRerank",
     "MaaSServerError",
 ]
 
-_MODULES = {"ChatDashScope": ".chat_models", "ChatMaaS": ".chat_models"}
+_MODULES = {"ChatDashScope": ".chat_models", "ChatMaaS": ".chat_models",
+            "DashScopeEmbeddings": ".embeddings", "MaaSEmbeddings": ".embeddings",
+            "DashScopeRerank": ".rerank", "MaaSRerank": ".rerank"}
 
 
 def __getattr__(name: str) -> Any:

@@ -13,6 +13,18 @@ from maas_core._extras import require
 require("llama_index.core", extra="llamaindex", needed_by="llamaindex_maas")
 
 from .base import MaaSBaseLLM
+from .embeddings import DashScopeEmbedding, MaaSBaseEmbedding, MaaSEmbedding
 from .llms import DashScope, MaaS
+from .postprocessors import DashScopeRerank, MaaSBaseRerank, MaaSRerank
 
-__all__ = ["DashScope", "MaaS", "MaaSBaseLLM"]
+__all__ = [
+    "DashScope",
+    "DashScopeEmbedding",
+    "DashScopeRerank",
+    "MaaS",
+    "MaaSBaseEmbedding",
+    "MaaSBaseLLM",
+    "MaaSBaseRerank",
+    "MaaSEmbedding",
+    "MaaSRerank",
+]

@@ -7,6 +7,15 @@ imports LangChain or LlamaIndex; ``langchain_maas`` and ``llamaindex_maas`` adap
 
 from .accumulate import StreamAccumulator
 from .client import AsyncChatClient, ChatClient, MissingCredentialsError
+from .embedding_client import AsyncEmbeddingClient, EmbeddingClient
+from .embedding_profiles import (
+    EmbeddingProfile,
+    RerankProfile,
+    get_embedding_profile,
+    get_rerank_profile,
+    register_embedding_profile,
+)
+from .embeddings import InputTooLongError
 from .errors import (
     APIConnectionError,
     APIStatusError,
@@ -45,9 +54,14 @@ from .types import (
     ChatResult,
     Choice,
     ContentPart,
+    EmbeddingRequest,
+    EmbeddingResult,
     ForcedTool,
     ImagePart,
     Message,
+    RerankHit,
+    RerankRequest,
+    RerankResult,
     ResponseFormat,
     TextPart,
     ToolCall,
@@ -69,6 +83,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncChatClient",
+    "AsyncEmbeddingClient",
     "AuthenticationError",
     "BadRequestError",
     "ChatClient",
@@ -79,8 +94,13 @@ __all__ = [
     "ConflictError",
     "ContentFilterError",
     "ContentPart",
+    "EmbeddingClient",
+    "EmbeddingProfile",
+    "EmbeddingRequest",
+    "EmbeddingResult",
     "ForcedTool",
     "ImagePart",
+    "InputTooLongError",
     "MaaSError",
     "Message",
     "MissingCredentialsError",
@@ -90,6 +110,10 @@ __all__ = [
     "Platform",
     "RateLimitError",
     "RepairFailedError",
+    "RerankHit",
+    "RerankProfile",
+    "RerankRequest",
+    "RerankResult",
     "ResponseFormat",
     "ServerError",
     "StreamAccumulator",
@@ -105,10 +129,13 @@ __all__ = [
     "__version__",
     "dashscope_base_url",
     "dashscope_workspace_url",
+    "get_embedding_profile",
     "get_platform",
     "get_profile",
+    "get_rerank_profile",
     "maas_base_url",
     "maas_service_url",
+    "register_embedding_profile",
     "register_profile",
     "split_think_tags",
 ]

@@ -200,3 +200,65 @@ class ChatResult:
     @property
     def finish_reason(self) -> str | None:
         return self.choices[0].finish_reason
+
+
+# ---- embeddings and rerank (PROTOCOLS-2026 E) ---------------------------------------------------
+# Input flow:  adapter -> ``EmbeddingRequest`` / ``RerankRequest`` -> embedding client (batches by
+# the model's limits) -> dialect -> wire body.
+# Output flow: wire -> dialect -> one ``EmbeddingResult`` / ``RerankResult`` per batch -> merged.
+
+TextType = Literal["query", "document"]
+"""What a text is for: DashScope's native ``text_type`` (E.1); other wires ignore it."""
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddingRequest:
+    model: str
+    texts: tuple[str, ...]
+    text_type: TextType | None = None
+    dimensions: int | None = None
+    """Output dimension where the model lets you choose (``dimension`` natively, E.1)."""
+    instruct: str | None = None
+    """A task instruction for the query side (DashScope native only)."""
+    extra_body: Mapping[str, Any] | None = None
+    extra_headers: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddingResult:
+    vectors: list[list[float]]
+    """One vector per input text, in input order."""
+    usage: Usage
+    model: str | None = None
+    request_ids: tuple[str, ...] = ()
+    """One per request sent (several when the input was split into batches)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RerankRequest:
+    model: str
+    query: str
+    documents: tuple[str, ...]
+    top_n: int | None = None
+    """How many of the best documents to return; ``None``: all of them."""
+    instruct: str | None = None
+    return_documents: bool = False
+    extra_body: Mapping[str, Any] | None = None
+    extra_headers: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RerankHit:
+    index: int
+    """Position of the document in ``RerankRequest.documents``."""
+    relevance_score: float
+    document: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RerankResult:
+    hits: tuple[RerankHit, ...]
+    """Best first."""
+    usage: Usage
+    model: str | None = None
+    request_ids: tuple[str, ...] = ()

@@ -1,17 +1,17 @@
-"""LlamaIndex scenes: a streamed query engine over the bundled documents, and a ``FunctionAgent``.
+"""LlamaIndex scenes: a streamed, reranked query engine over the bundled documents, and a
+``FunctionAgent``.
 
-The index embeds with ``HashEmbedding``, a bag-of-words hashing embedding computed locally (no
-model download, no network), good enough to rank four short documents by shared words. The
-retrieved text goes into the system prompt and the question is the user message, a common RAG
-layout (and the emulator then echoes just the question).
+The index embeds with the platform's own embedding model (MaaS ``bge-m3``, DashScope
+``text-embedding-v4``) and the retrieved chunks are reranked by its rerank model
+(``bge-reranker-v2-m3`` / ``qwen3-rerank``): on the emulator both are deterministic and
+meaningful, so the right document comes first offline too. The best passages go into the user
+message with the question, so the answer shows which passage reached the model (the emulator
+echoes it).
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import math
-import re
 from collections.abc import Callable
 from importlib import resources
 from typing import Any
@@ -25,62 +25,25 @@ from llama_index.core.agent.workflow import (
     ToolCallResult,
 )
 from llama_index.core.base.response.schema import AsyncStreamingResponse
-from llama_index.core.embeddings import BaseEmbedding
 from llama_index.core.llms import ChatMessage, MessageRole
 from llama_index.core.node_parser import SentenceSplitter
 from llama_index.core.prompts import ChatPromptTemplate
 from llama_index.core.tools import BaseTool, FunctionTool
 
 from .console import Console, usage_text
-from .targets import Target, llamaindex_llm
+from .targets import Target, llamaindex_embedding, llamaindex_llm, llamaindex_rerank
 
-__all__ = ["HashEmbedding", "function_agent_scene", "load_documents", "query_scene"]
+__all__ = ["function_agent_scene", "load_documents", "query_scene"]
 
 QUERY = "Which header carries the DashScope API key, and what error does a wrong key give?"
 AGENT_QUESTION = "Use multiply and add: what are 6 times 7 and 6 plus 7?"
-_WORD = re.compile(r"[a-z0-9]+")
-# Words too common to tell the documents apart (a hashing embedding has no IDF weighting).
-_STOP = frozenset((
-    "a", "an", "and", "are", "as", "at", "be", "by", "does", "for", "from", "give", "gives",
-    "how", "in", "is", "it", "of", "on", "or", "the", "their", "them", "then", "to", "what",
-    "when", "which", "with",
-))
 
 _QA_PROMPT = ChatPromptTemplate([
     ChatMessage(role=MessageRole.SYSTEM, content=(
-        "Answer from these documents only, in at most three sentences.\n"
-        "---------------------\n{context_str}\n---------------------")),
-    ChatMessage(role=MessageRole.USER, content="{query_str}"),
+        "Answer from the documents in the user message only, in at most three sentences.")),
+    ChatMessage(role=MessageRole.USER, content="{query_str}\n---------------------\n"
+                                               "{context_str}"),
 ])
-
-
-class HashEmbedding(BaseEmbedding):
-    """Bag-of-words feature hashing (lower-cased words into ``dim`` buckets), L2-normalised."""
-
-    dim: int = 256
-
-    @classmethod
-    def class_name(cls) -> str:
-        return "HashEmbedding"
-
-    def _embed(self, text: str) -> list[float]:
-        vector = [0.0] * self.dim
-        for word in _WORD.findall(text.lower()):
-            if word in _STOP:
-                continue
-            digest = hashlib.blake2b(word.encode(), digest_size=4).digest()
-            vector[int.from_bytes(digest, "little") % self.dim] += 1.0
-        norm = math.sqrt(sum(v * v for v in vector)) or 1.0
-        return [v / norm for v in vector]
-
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return self._embed(text)
-
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return self._embed(query)
-
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._embed(query)
 
 
 def load_documents() -> list[Document]:
@@ -93,30 +56,35 @@ def load_documents() -> list[Document]:
 
 # ---- scene 3: the query engine ------------------------------------------------------------------
 def query_scene(target: Target, console: Console) -> None:
-    """``VectorStoreIndex`` over the bundled docs; sources, then the streamed answer.
+    """``VectorStoreIndex`` over the bundled docs with the platform's embeddings, the top four
+    chunks reranked to two; sources with their rerank scores, then the streamed answer.
 
     Async on purpose: the sync query path of llama-index estimates tokens through
     ``llama_index.core.async_utils.asyncio_run``, which leaves an unclosed event loop behind.
     """
     documents = load_documents()
+    embed_model = llamaindex_embedding(target)
     index = VectorStoreIndex.from_documents(
-        documents, embed_model=HashEmbedding(),
+        documents, embed_model=embed_model,
         transformations=[SentenceSplitter(chunk_size=512, chunk_overlap=0)])
-    console.field("index", f"{len(documents)} documents, HashEmbedding (local, no download)")
+    reranker = llamaindex_rerank(target, top_n=2)
+    console.field("index", f"{len(documents)} documents, {embed_model.model_name} embeddings, "
+                           f"{reranker.model} rerank")
     console.field("query", QUERY)
-    asyncio.run(_aquery(index, target, console))
+    asyncio.run(_aquery(index, reranker, target, console))
 
 
-async def _aquery(index: VectorStoreIndex, target: Target, console: Console) -> None:
+async def _aquery(index: VectorStoreIndex, reranker: Any, target: Target,
+                  console: Console) -> None:
     llm = llamaindex_llm(target)
-    engine = index.as_query_engine(llm=llm, streaming=True, similarity_top_k=2,
-                                   text_qa_template=_QA_PROMPT)
+    engine = index.as_query_engine(llm=llm, streaming=True, similarity_top_k=4,
+                                   node_postprocessors=[reranker], text_qa_template=_QA_PROMPT)
     try:
         response = await engine.aquery(QUERY)
         assert isinstance(response, AsyncStreamingResponse)  # streaming=True
         for node in response.source_nodes:
             console.field("source", f"{node.metadata.get('file_name')}  "
-                                    f"score {node.score or 0:.2f}")
+                                    f"relevance {node.score or 0:.2f}")
         printer = console.stream()
         async for delta in response.async_response_gen():
             printer.content(delta)

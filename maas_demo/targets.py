@@ -18,6 +18,7 @@ from maas_core import get_profile
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
+    from llamaindex_maas import MaaSBaseEmbedding, MaaSBaseRerank
     from llamaindex_maas.base import MaaSBaseLLM
     from maas_core.emulator import Emulator
 
@@ -28,7 +29,9 @@ __all__ = [
     "Target",
     "chat_model",
     "keys_in_env",
+    "llamaindex_embedding",
     "llamaindex_llm",
+    "llamaindex_rerank",
 ]
 
 PlatformName = Literal["maas", "dashscope"]
@@ -108,3 +111,28 @@ def llamaindex_llm(target: Target) -> MaaSBaseLLM:
     if target.base_url is not None:
         kwargs["api_base"] = target.base_url
     return cls(**kwargs)
+
+
+def _retrieval_kwargs(target: Target) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"timeout": _TIMEOUT}
+    if target.api_key is not None:
+        kwargs["api_key"] = target.api_key
+    if target.base_url is not None:
+        kwargs["api_base"] = target.base_url
+    return kwargs
+
+
+def llamaindex_embedding(target: Target) -> MaaSBaseEmbedding:
+    """The platform's embedding model: MaaS ``bge-m3``, DashScope ``text-embedding-v4``."""
+    from llamaindex_maas import DashScopeEmbedding, MaaSEmbedding
+
+    cls = MaaSEmbedding if target.platform == "maas" else DashScopeEmbedding
+    return cls(**_retrieval_kwargs(target))
+
+
+def llamaindex_rerank(target: Target, top_n: int) -> MaaSBaseRerank:
+    """The platform's reranker: MaaS ``bge-reranker-v2-m3``, DashScope ``qwen3-rerank``."""
+    from llamaindex_maas import DashScopeRerank, MaaSRerank
+
+    cls = MaaSRerank if target.platform == "maas" else DashScopeRerank
+    return cls(top_n=top_n, **_retrieval_kwargs(target))

@@ -15,13 +15,14 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from maas_core.emulator import dashscope_native, management, openai_compat
+from maas_core.emulator import dashscope_native, embeddings, management, openai_compat
 from maas_core.emulator.config import EmulatorConfig
 from maas_core.emulator.state import EmulatorState, RecordedRequest
 
 RouteFactory = Callable[[EmulatorState], Iterable[BaseRoute]]
 
 API_MODULES: list[RouteFactory] = [openai_compat.routes, dashscope_native.routes, management.routes]
+API_MODULES.append(embeddings.routes)  # PROTOCOLS-2026 E: embeddings and rerank
 
 
 def create_app(

@@ -19,8 +19,8 @@ from maas_core import (
 from maas_demo.cli import UsageError, plan
 from maas_demo.console import Console, usage_text, use_color
 from maas_demo.errors import find_error, one_line
-from maas_demo.llamaindex_scenes import HashEmbedding, load_documents
-from maas_demo.targets import Target
+from maas_demo.llamaindex_scenes import load_documents
+from maas_demo.targets import Target, llamaindex_embedding, llamaindex_rerank
 
 
 class Group(Exception):
@@ -149,9 +149,11 @@ def test_bundled_documents_are_package_data() -> None:
                      "tools_and_thinking.md"]
 
 
-def test_hash_embedding_is_normalised_and_word_based() -> None:
-    model = HashEmbedding()
-    vector = model.get_text_embedding("DashScope API key")
-    assert len(vector) == 256 and abs(sum(v * v for v in vector) - 1) < 1e-9
-    assert vector == model.get_query_embedding("the dashscope api KEY")  # stop words, case
-    assert model.get_text_embedding("") == [0.0] * 256
+def test_retrieval_models_are_the_platforms_own() -> None:
+    maas = Target("maas", "deepseek-v3.2", api_key="sk-x", base_url="http://127.0.0.1:9/v1")
+    dashscope = Target("dashscope", "qwen-plus", api_key="sk-x",
+                       base_url="http://127.0.0.1:9/api/v1")
+    assert llamaindex_embedding(maas).model_name == "bge-m3"
+    assert llamaindex_embedding(dashscope).model_name == "text-embedding-v4"
+    assert llamaindex_rerank(maas, top_n=2).model == "bge-reranker-v2-m3"
+    assert llamaindex_rerank(dashscope, top_n=2).top_n == 2
