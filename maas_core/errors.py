@@ -58,11 +58,30 @@ __all__ = [
 
 
 class MaaSError(Exception):
-    """Base class of every error raised by maas_core."""
+    """Base class of every error raised by maas_core.
+
+    ``str(error)`` is built in one place (``_format``) for every class and platform:
+    ``[provider] HTTP status code: message (request_id=...) - hint``, each part only when known.
+    """
+
+    hint: str = ""
+    """What to do about it; empty when there is nothing better than the message."""
+    retries: int | None = None
+    """Retries made before this error was raised (set by ``ChatClient``); ``None``: unknown."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+    def __str__(self) -> str:
+        return _format(self)
+
+    def _retry_note(self) -> str:
+        """Said only when retries were allowed and made (never with ``max_retries=0``)."""
+        if not self.retries:
+            return ""
+        times = "once" if self.retries == 1 else f"{self.retries} times"
+        return f"; retried {times} with backoff before giving up"
 
 
 class StreamError(MaaSError):
@@ -81,11 +100,19 @@ class UnsupportedParameterError(MaaSError, ValueError):
 class APIConnectionError(MaaSError):
     """The platform could not be reached, or the connection broke before an answer."""
 
-    hint = "check the base URL and your network; the request is retried automatically"
+    @property
+    def hint(self) -> str:
+        return self.base_hint + self._retry_note()
+
+    @hint.setter
+    def hint(self, value: str) -> None:
+        self.base_hint = value
+
+    base_hint = "check the base URL and your network"
 
 
 class APITimeoutError(APIConnectionError):
-    hint = "raise `timeout`, or stream long generations"
+    base_hint = "raise `timeout`, or stream long generations"
 
 
 class APIStatusError(MaaSError):
@@ -114,14 +141,6 @@ class APIStatusError(MaaSError):
         self.body = body
         super().__init__(message)
         self.message = message
-
-    def __str__(self) -> str:
-        where = f"[{self.provider}] " if self.provider else ""
-        code = f" {self.code}" if self.code else ""
-        rid = f" (request_id={self.request_id})" if self.request_id else ""
-        hint = _IN_STREAM_HINT if isinstance(self, StreamError) else self.hint
-        hint = f" - {hint}" if hint else ""
-        return f"{where}HTTP {self.status}{code}: {self.message}{rid}{hint}"
 
     @property
     def retryable(self) -> bool:
@@ -180,7 +199,16 @@ class ConflictError(APIStatusError):
 
 class RateLimitError(APIStatusError):
     default_status = 429
-    hint = "slow down or raise the quota; retried automatically with backoff"
+    base_hint = "slow down or raise the quota"
+
+    @property
+    def hint(self) -> str:
+        return self.base_hint + self._retry_note()
+
+    @hint.setter
+    def hint(self, value: str) -> None:
+        self.base_hint = value
+
     _NOT_RETRYABLE = frozenset(
         {
             "insufficient_quota",
@@ -202,7 +230,15 @@ class ContentFilterError(APIStatusError):
 
 class ServerError(APIStatusError):
     default_status = 500
-    hint = "a platform-side failure; retried automatically"
+    base_hint = "a platform-side failure; try again later"
+
+    @property
+    def hint(self) -> str:
+        return self.base_hint + self._retry_note()
+
+    @hint.setter
+    def hint(self, value: str) -> None:
+        self.base_hint = value
 
     @property
     def retryable(self) -> bool:
@@ -321,6 +357,23 @@ def _class_for(status: int | None, code: str | None) -> type[APIStatusError]:
 
 
 _IN_STREAM_HINT = "sent inside the stream after it started (never retried then): call again"
+
+
+def _format(error: MaaSError) -> str:
+    """The one text of every error: ``[provider] HTTP status code: message (request_id) - hint``.
+
+    The code is left out when it only repeats the status (vLLM and the OpenAI shape put the
+    status in ``code`` when the platform has no code of its own).
+    """
+    if not isinstance(error, APIStatusError):
+        hint = error.hint
+        return f"{error.message} - {hint}" if hint else error.message
+    where = f"[{error.provider}] " if error.provider else ""
+    code = f" {error.code}" if error.code and error.code != str(error.status) else ""
+    rid = f" (request_id={error.request_id})" if error.request_id else ""
+    hint = _IN_STREAM_HINT if isinstance(error, StreamError) else error.hint
+    hint = f" - {hint}" if hint else ""
+    return f"{where}HTTP {error.status}{code}: {error.message}{rid}{hint}"
 _IN_STREAM: dict[type[APIStatusError], type[APIStatusError]] = {}
 
 
