@@ -437,7 +437,7 @@ class ChatStream:
         return ChatResponse.model_construct(
             message=self.builder.message,
             delta=delta.content,
-            additional_kwargs={"thinking_delta": delta.reasoning or None},
+            additional_kwargs=_thinking(delta),
         )
 
     def completion(self, delta: ChatDelta) -> CompletionResponse:
@@ -454,7 +454,7 @@ class ChatStream:
         return CompletionResponse.model_construct(
             text=self.builder.text,
             delta=delta.content,
-            additional_kwargs={"thinking_delta": delta.reasoning or None},
+            additional_kwargs=_thinking(delta),
         )
 
     def _last_chunk(self, delta: ChatDelta) -> ChatResponse:
@@ -467,7 +467,7 @@ class ChatStream:
             request_id=delta.request_id,
             finish_reason=delta.finish_reason,
         )
-        extra = {"thinking_delta": None, **usage_kwargs(delta.usage)}
+        extra = usage_kwargs(delta.usage)
         return ChatResponse(message=message, delta="", raw=raw, additional_kwargs=extra)
 
 
@@ -477,3 +477,9 @@ def _is_closing(delta: ChatDelta) -> bool:
         or delta.finish_reason is not None
         or not (delta.content or delta.reasoning or delta.tool_calls)
     )
+
+
+def _thinking(delta: ChatDelta) -> dict[str, Any]:
+    """``{"thinking_delta": text}`` on chunks that carry reasoning; no key on answer chunks, so
+    ``chunk.additional_kwargs.get("thinking_delta", "")`` is always a string."""
+    return {"thinking_delta": delta.reasoning} if delta.reasoning else {}
