@@ -190,7 +190,26 @@ class PermissionDeniedError(APIStatusError):
 
 class NotFoundError(APIStatusError):
     default_status = 404
-    hint = "check the model name (case-sensitive) and the base URL; `maas-models` lists names"
+    base_hint: str | None = None
+
+    @property
+    def hint(self) -> str:
+        """Where the names are listed, per platform (the ``maas-models`` command)."""
+        if self.base_hint is not None:
+            return self.base_hint
+        listing = _NAME_LISTINGS.get(self.provider or "", "`maas-models` lists them")
+        return f"check the model name (case-sensitive) and the base URL; {listing}"
+
+    @hint.setter
+    def hint(self, value: str) -> None:
+        self.base_hint = value
+
+
+_NAME_LISTINGS = {
+    "huawei-maas": "`maas-models models` lists the served names",
+    "dashscope": "`maas-models models --platform dashscope` and `maas-models deployments` "
+                 "list the names",
+}
 
 
 class ConflictError(APIStatusError):
