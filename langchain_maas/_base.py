@@ -30,6 +30,7 @@ from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
+from langchain_core.utils.utils import get_pydantic_field_names
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 from typing_extensions import Self
 
@@ -42,6 +43,7 @@ from maas_core import (
     get_platform,
     get_profile,
 )
+from maas_core.arguments import move_unknown_arguments
 
 from . import _convert
 from ._errors import to_langchain_error
@@ -56,7 +58,7 @@ _REQUEST_FIELDS = frozenset(f.name for f in dataclasses.fields(ChatRequest)) - {
 # Instance fields copied into every request when set.
 _SAMPLING = ("temperature", "max_tokens", "top_p", "top_k", "n", "seed", "presence_penalty",
              "frequency_penalty", "enable_thinking", "thinking_budget", "reasoning_effort",
-             "preserve_thinking")
+             "preserve_thinking", "logprobs", "top_logprobs")
 _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "tools": _convert.to_core_tools,
     "tool_choice": _convert.to_core_tool_choice,
@@ -90,6 +92,11 @@ class _BaseChatMaaS(BaseChatModel):
     seed: int | None = None
     presence_penalty: float | None = None
     frequency_penalty: float | None = None
+    logprobs: bool | None = None
+    """Return each answer token's log probability in ``response_metadata["logprobs"]``
+    (non-streaming calls; refused by platforms that do not return them)."""
+    top_logprobs: int | None = None
+    """How many most likely alternatives per token, with ``logprobs``."""
     timeout: float | None = Field(default=None, alias="request_timeout")
     """Seconds to wait for an answer (``None``: 300 s read, 10 s connect)."""
     max_retries: int = 2
@@ -159,6 +166,16 @@ class _BaseChatMaaS(BaseChatModel):
         return {"base_url": self.base_url} if self.base_url else {}
 
     # ---------------------------------------------------------------- construction
+
+    @model_validator(mode="before")
+    @classmethod
+    def _move_unknown_arguments(cls, values: Any) -> Any:
+        """An undeclared argument (``temprature=0.1``) warns and moves to ``model_kwargs``, as in
+        langchain-openai: never silently dropped."""
+        if not isinstance(values, dict):
+            return values
+        return move_unknown_arguments(values, get_pydantic_field_names(cls), "model_kwargs",
+                                      cls.__name__)
 
     @model_validator(mode="after")
     def _build_core_clients(self) -> Self:

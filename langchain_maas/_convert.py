@@ -222,9 +222,11 @@ def to_generations(result: ChatResult, provider: str, model: str) -> list[ChatGe
     for choice in result.choices:
         metadata = _final_metadata(provider, result.model or model, choice.finish_reason,
                                    result.request_id)
+        info: dict[str, Any] = {"finish_reason": choice.finish_reason}
+        if choice.logprobs is not None:  # as langchain-openai places them
+            metadata["logprobs"] = info["logprobs"] = dict(choice.logprobs)
         message = _ai_message(choice.message, metadata, usage, result.id)
-        generations.append(ChatGeneration(
-            message=message, generation_info={"finish_reason": choice.finish_reason}))
+        generations.append(ChatGeneration(message=message, generation_info=info))
     return generations
 
 

@@ -21,6 +21,7 @@ from llama_index.core.base.llms.types import (
     ChatResponse,
     CompletionResponse,
     ImageBlock,
+    LogProb,
     MessageRole,
     TextBlock,
     ThinkingBlock,
@@ -316,7 +317,22 @@ def chat_response(result: ChatResult) -> ChatResponse:
             finish_reason=result.finish_reason,
         ),
         additional_kwargs=usage_kwargs(result.usage),
+        logprobs=to_logprobs(result.choices[0].logprobs),
     )
+
+
+def to_logprobs(logprobs: Mapping[str, Any] | None) -> list[list[LogProb]] | None:
+    """The platform's ``logprobs.content`` as LlamaIndex's ``ChatResponse.logprobs``: per token,
+    its most likely alternatives (the token itself when no alternatives were asked for), as
+    llama-index's OpenAI integration reads them."""
+    if not logprobs:
+        return None
+    tokens = []
+    for entry in logprobs.get("content") or []:
+        options = entry.get("top_logprobs") or [entry]
+        tokens.append([LogProb(token=o.get("token", ""), logprob=o.get("logprob", 0.0),
+                               bytes=o.get("bytes") or []) for o in options])
+    return tokens
 
 
 class MessageBuilder:

@@ -239,7 +239,8 @@ def _resolve(args: argparse.Namespace) -> Any:
             if args.platform == "fabric":
                 raise
     options = ResolveOptions(
-        api_key=_api_key(args), base_url=args.base_url, region=args.region, workspace=args.workspace,
+        api_key=_api_key(args), base_url=args.base_url, region=args.region,
+        workspace=args.workspace,
         protocol=args.protocol, huawei_auth=auth, project_id=args.project_id,
         region_id=args.region_id, workspace_id=args.workspace_id,
         modelarts_url=args.modelarts_url, infer_url=args.infer_url,

@@ -136,6 +136,10 @@ class ChatRequest:
     extra_body: Mapping[str, Any] | None = None
     """Merged into the wire body last, verbatim: the caller owns what it sends here."""
     extra_headers: Mapping[str, str] | None = None
+    logprobs: bool | None = None
+    """Ask for the log probability of each answer token (non-streaming calls)."""
+    top_logprobs: int | None = None
+    """How many most likely alternatives per token, with ``logprobs`` (0-5 on DashScope)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +187,9 @@ class ChatDelta(NamedTuple):
 class Choice:
     message: Message
     finish_reason: str | None = None
+    logprobs: Mapping[str, Any] | None = None
+    """The platform's ``logprobs`` object (``{"content": [{token, logprob, bytes,
+    top_logprobs}]}``), verbatim, when ``logprobs`` was asked for."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -138,7 +138,8 @@ def parse_result(data: Mapping[str, Any], provider: str | None = None) -> ChatRe
     raw_choices = output.get("choices") or [
         {"message": {"content": output.get("text")}, "finish_reason": output.get("finish_reason")}
     ]
-    choices = tuple(common.choice_from_delta(_choice_delta(c)) for c in raw_choices)
+    choices = tuple(
+        common.choice_from_delta(_choice_delta(c), c.get("logprobs")) for c in raw_choices)
     usage = data.get("usage")
     return ChatResult(
         choices=choices or (Choice(common.EMPTY_ASSISTANT, None),),

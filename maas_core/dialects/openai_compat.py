@@ -120,7 +120,8 @@ def parse_result(data: Mapping[str, Any], provider: str | None = None) -> ChatRe
         raise error_from_payload(data, status=200, provider=provider)
     usage = data.get("usage")
     choices = tuple(
-        common.choice_from_delta(_delta_of(c.get("message") or _EMPTY, c.get("finish_reason")))
+        common.choice_from_delta(
+            _delta_of(c.get("message") or _EMPTY, c.get("finish_reason")), c.get("logprobs"))
         for c in sorted(data["choices"], key=lambda c: c.get("index", 0))
     )
     return ChatResult(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from maas_core.emulator.answer import Plan
+from maas_core.emulator.answer import Plan, logprob_content
 from maas_core.emulator.streaming import Step, ToolFrag, dumps
 
 
@@ -24,8 +24,11 @@ class NativeFramer:
         message_format: bool,
         multimodal: bool,
         incremental: bool,
+        n: int = 1,
+        logprobs: int | None = None,
     ) -> None:
         self.plan, self.request_id, self.thinking = plan, request_id, thinking
+        self.n, self.logprobs = n, logprobs
         self.message_format, self.multimodal, self.incremental = (
             message_format,
             multimodal,
@@ -131,8 +134,11 @@ class NativeFramer:
                 }
                 for c in p.tool_calls
             ]
-        choice = {"finish_reason": p.finish_reason, "message": message}
-        return f'{{"output":{dumps({"choices": [choice]})},"usage":{usage}{self._tail.rstrip()}'
+        choice: dict[str, Any] = {"finish_reason": p.finish_reason, "message": message}
+        if self.logprobs is not None:  # A.3 logprobs / top_logprobs
+            choice["logprobs"] = {"content": logprob_content(p.content, self.logprobs)}
+        choices = [{**choice, "index": i} if self.n > 1 else choice for i in range(self.n)]
+        return f'{{"output":{dumps({"choices": choices})},"usage":{usage}{self._tail.rstrip()}'
 
 
 def _tool_fragment(frag: ToolFrag) -> dict[str, Any]:

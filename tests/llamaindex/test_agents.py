@@ -111,5 +111,5 @@ async def test_query_engine(make, streaming: bool) -> None:
         response = engine.query(question)
         text = str(response)
         assert str(await engine.aquery(question)) == text
-    assert text.startswith("Echo:") or text.startswith("回答")
+    assert text == "From the context: Cats purr."  # the retrieved text reached the model
     assert len(response.source_nodes) == 2
