@@ -91,3 +91,11 @@ def test_readme_block(code: str, emulator: Emulator, tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr and "Warning" not in done.stderr, done.stderr[-3000:]
     missing = missing_outputs(stated_outputs(code), done.stdout)
     assert not missing, f"not printed: {missing}\nprinted:\n{done.stdout}"
+
+
+def test_readme_lists_every_notebook() -> None:
+    text = README.read_text(encoding="utf-8")
+    notebooks = sorted((README.parent / "notebooks").glob("*.ipynb"))
+    assert notebooks
+    missing = [p.name for p in notebooks if p.name not in text]
+    assert not missing, f"README's Notebooks section does not list {missing}"
