@@ -3,7 +3,7 @@
 The index embeds with ``HashEmbedding``, a bag-of-words hashing embedding computed locally (no
 model download, no network), good enough to rank four short documents by shared words. The
 retrieved text goes into the system prompt and the question is the user message, a common RAG
-layout (and the emulator then echoes just the question).
+layout (the emulator then answers with the retrieved sentence closest to the question).
 """
 
 from __future__ import annotations
