@@ -64,8 +64,8 @@ class MaaSError(Exception):
     ``[provider] HTTP status code: message (request_id=...) - hint``, each part only when known.
     """
 
-    hint: str = ""
-    """What to do about it; empty when there is nothing better than the message."""
+    base_hint: str = ""
+    """What to do about it, per class (assigning ``hint`` replaces it for one error)."""
     retries: int | None = None
     """Retries made before this error was raised (set by ``ChatClient``); ``None``: unknown."""
 
@@ -75,6 +75,15 @@ class MaaSError(Exception):
 
     def __str__(self) -> str:
         return _format(self)
+
+    @property
+    def hint(self) -> str:
+        """What to do about it, with the retries made when there were any."""
+        return self.base_hint + self._retry_note()
+
+    @hint.setter
+    def hint(self, value: str) -> None:
+        self.base_hint = value
 
     def _retry_note(self) -> str:
         """Said only when retries were allowed and made (never with ``max_retries=0``)."""
@@ -100,14 +109,6 @@ class UnsupportedParameterError(MaaSError, ValueError):
 class APIConnectionError(MaaSError):
     """The platform could not be reached, or the connection broke before an answer."""
 
-    @property
-    def hint(self) -> str:
-        return self.base_hint + self._retry_note()
-
-    @hint.setter
-    def hint(self, value: str) -> None:
-        self.base_hint = value
-
     base_hint = "check the base URL and your network"
 
 
@@ -118,7 +119,6 @@ class APITimeoutError(APIConnectionError):
 class APIStatusError(MaaSError):
     """The platform answered with an error status or an error body."""
 
-    hint = ""
     default_status = 400
 
     def __init__(
@@ -148,7 +148,7 @@ class APIStatusError(MaaSError):
 
 
 class BadRequestError(APIStatusError):
-    hint = "fix the request parameters named in the message"
+    base_hint = "fix the request parameters named in the message"
 
 
 class AuthenticationError(APIStatusError):
@@ -185,17 +185,17 @@ _HUAWEI_CREDENTIALS_HINT = (
 
 class PermissionDeniedError(APIStatusError):
     default_status = 403
-    hint = "the key may not use this model or workspace; enable the service or use its own key"
+    base_hint = (
+        "the key may not use this model or workspace; enable the service or use its own key")
 
 
 class NotFoundError(APIStatusError):
     default_status = 404
-    base_hint: str | None = None
 
     @property
     def hint(self) -> str:
         """Where the names are listed, per platform (the ``maas-models`` command)."""
-        if self.base_hint is not None:
+        if self.base_hint:
             return self.base_hint
         listing = _NAME_LISTINGS.get(self.provider or "", "`maas-models` lists them")
         return f"check the model name (case-sensitive) and the base URL; {listing}"
@@ -219,15 +219,6 @@ class ConflictError(APIStatusError):
 class RateLimitError(APIStatusError):
     default_status = 429
     base_hint = "slow down or raise the quota"
-
-    @property
-    def hint(self) -> str:
-        return self.base_hint + self._retry_note()
-
-    @hint.setter
-    def hint(self, value: str) -> None:
-        self.base_hint = value
-
     _NOT_RETRYABLE = frozenset(
         {
             "insufficient_quota",
@@ -244,20 +235,12 @@ class RateLimitError(APIStatusError):
 
 
 class ContentFilterError(APIStatusError):
-    hint = "the platform's content moderation refused the input or output"
+    base_hint = "the platform's content moderation refused the input or output"
 
 
 class ServerError(APIStatusError):
     default_status = 500
     base_hint = "a platform-side failure; try again later"
-
-    @property
-    def hint(self) -> str:
-        return self.base_hint + self._retry_note()
-
-    @hint.setter
-    def hint(self, value: str) -> None:
-        self.base_hint = value
 
     @property
     def retryable(self) -> bool:
