@@ -10,6 +10,7 @@ misspelt ``temprature=0.1`` is seen twice: once in the warning, once in the plat
 from __future__ import annotations
 
 import difflib
+import sys
 import warnings
 from collections.abc import Collection, Mapping
 from typing import Any
@@ -37,9 +38,23 @@ def move_unknown_arguments(
             f"{owner}: {name!r} is not a declared argument{maybe}; it was moved to {into} and "
             "will be sent in the request body as it is",
             UnknownArgumentWarning,
-            stacklevel=4,
+            stacklevel=_user_stacklevel(),
         )
         extra[name] = result.pop(name)
     if extra:
         result[into] = extra
     return result
+
+
+# Packages between the user's constructor call and this module (frameworks, pydantic, ours).
+_INTERNAL = frozenset({"maas_core", "langchain_maas", "llamaindex_maas", "langchain_core",
+                       "llama_index", "pydantic", "pydantic_core"})
+
+
+def _user_stacklevel() -> int:
+    """The ``stacklevel`` that makes the warning point at the user's line, not ours."""
+    level, frame = 2, sys._getframe(2)  # 2: the caller of move_unknown_arguments
+    while frame.f_back is not None and (
+            frame.f_globals.get("__name__", "").partition(".")[0] in _INTERNAL):
+        frame, level = frame.f_back, level + 1
+    return level

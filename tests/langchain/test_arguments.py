@@ -81,3 +81,9 @@ def test_logprobs_refused_where_the_platform_has_none(emu: Emulator) -> None:
     with pytest.raises(UnsupportedParameterError, match="does not accept logprobs"):
         client.chat(request)
     assert not [r for r in emu.requests if "invocations" in r.path]  # refused before sending
+
+
+def test_warning_points_at_the_users_line() -> None:
+    with pytest.warns(UnknownArgumentWarning) as record:
+        ChatMaaS(model="DeepSeek-V3", api_key="sk-x", temprature=0.1)
+    assert record[0].filename == __file__

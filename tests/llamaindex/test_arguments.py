@@ -55,3 +55,11 @@ def test_logprobs_refused_when_streaming(make: Factory) -> None:
     llm = make("maas", "DeepSeek-V3", logprobs=True)
     with pytest.raises(UnsupportedParameterError, match="non-streaming calls only"):
         list(llm.stream_chat(HI))
+
+
+def test_warning_points_at_the_users_line() -> None:
+    from llamaindex_maas import MaaS
+
+    with pytest.warns(UnknownArgumentWarning) as record:
+        MaaS(model="DeepSeek-V3", api_key="sk-x", temprature=0.1)
+    assert record[0].filename == __file__
