@@ -127,6 +127,13 @@ def _common(suppress: bool) -> argparse.ArgumentParser:
     return common
 
 
+def _command(commands: Any, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+    """A sub-command whose --help lists the environment variables too."""
+    command: argparse.ArgumentParser = commands.add_parser(
+        name, epilog=ENVIRONMENT, formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs)
+    return command
+
+
 def _parser() -> argparse.ArgumentParser:
     common = _common(suppress=True)
     parser = argparse.ArgumentParser(prog=PROG, parents=[_common(suppress=False)],
@@ -135,17 +142,17 @@ def _parser() -> argparse.ArgumentParser:
                                      epilog=ENVIRONMENT,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    models = commands.add_parser(
+    models = _command(commands,
         "models", parents=[common],
         help="models with their profile: MaaS GET /models, DashScope catalogue GET /api/v1/models")
     models.add_argument("--platform", choices=("maas", "dashscope"), default="maas")
-    commands.add_parser("services", parents=[common], help="ModelArts My Services")
-    fabric = commands.add_parser("fabric-models", parents=[common], help="Fabric models")
+    _command(commands, "services", parents=[common], help="ModelArts My Services")
+    fabric = _command(commands, "fabric-models", parents=[common], help="Fabric models")
     for name in ("name", "id", "type", "visibility", "sort-by", "order-by"):
         fabric.add_argument(f"--{name}", dest=f"filter_{name.replace('-', '_')}")
-    commands.add_parser("instances", parents=[common], help="Fabric service instances")
-    commands.add_parser("deployments", parents=[common], help="DashScope deployments")
-    res = commands.add_parser("resolve", parents=[common], help="resolve NAME to an endpoint")
+    _command(commands, "instances", parents=[common], help="Fabric service instances")
+    _command(commands, "deployments", parents=[common], help="DashScope deployments")
+    res = _command(commands, "resolve", parents=[common], help="resolve NAME to an endpoint")
     res.add_argument("name")
     res.add_argument("--platform", choices=("maas", "dashscope", "fabric"), default="maas")
     res.add_argument("--protocol", choices=("native", "compatible"), default="native")

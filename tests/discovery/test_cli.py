@@ -108,9 +108,10 @@ def test_api_key_from_another_variable(emu: Emulator, monkeypatch: pytest.Monkey
     assert code == 2 and "the variable UNSET_VARIABLE_X is not set" in err
 
 
-def test_help_lists_the_environment(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("argv", [["--help"], ["models", "--help"], ["services", "--help"]])
+def test_help_lists_the_environment(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
-        main(["--help"])
+        main(argv)
     out = capsys.readouterr().out
     for name in ("MAAS_API_KEY", "DASHSCOPE_API_KEY", "HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_TOKEN",
                  "HUAWEICLOUD_IAM_USERNAME", "HUAWEICLOUD_FABRIC_WORKSPACE_ID", "--api-key-env"):

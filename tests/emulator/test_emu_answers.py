@@ -80,7 +80,7 @@ JSON_PROMPTS = [
 
 
 @pytest.mark.parametrize(("prompt", "keys"), JSON_PROMPTS)
-@pytest.mark.parametrize(("kind", "path", "model"), ROUTES[:2])
+@pytest.mark.parametrize(("kind", "path", "model"), ROUTES)
 def test_json_mode_keys_the_prompt_names(client: httpx.Client, kind: str, path: str, model: str,
                                          prompt: str, keys: set[str]) -> None:
     choice = _ask(client, kind, path, model, _user(prompt),
