@@ -142,8 +142,8 @@ def _parser() -> argparse.ArgumentParser:
                                      epilog=ENVIRONMENT,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    models = _command(commands,
-        "models", parents=[common],
+    models = _command(
+        commands, "models", parents=[common],
         help="models with their profile: MaaS GET /models, DashScope catalogue GET /api/v1/models")
     models.add_argument("--platform", choices=("maas", "dashscope"), default="maas")
     _command(commands, "services", parents=[common], help="ModelArts My Services")
