@@ -4,7 +4,8 @@ A 404 is rarely about the model name when the base URL and the protocol disagree
 native API lives under ``/api/v1`` and its OpenAI-compatible mode under ``/compatible-mode/v1``
 (PROTOCOLS.md A.1), and sending one dialect to the other's root answers a bare ``Not Found``.
 A DataArts Fabric 404 names no model at all: the workspace (or instance) in the URL is unknown
-(PROTOCOLS.md D.8). These functions only read URLs; they do no I/O.
+(PROTOCOLS.md D.8). A MaaS base URL without its ``/v1`` root (D.1) answers 404 to every model.
+These functions only read URLs; they do no I/O.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ __all__ = ["fabric_not_found_hint", "not_found_hint"]
 
 _COMPATIBLE = "/compatible-mode/"
 _NATIVE_ROOT = re.compile(r"/api/v1/?$")
+_MAAS_ROOT = re.compile(r"/(v1|v2)/?$")  # PROTOCOLS.md D.1
 _FABRIC_PATH = re.compile(r"/v1/workspaces/([^/]+)(?:/services/instances/([^/]+))?")
 
 
@@ -26,6 +28,10 @@ def not_found_hint(platform: Platform, base_url: str) -> str | None:
         return _dashscope_protocol_hint(platform, base_url)
     if platform.name == "fabric":
         return fabric_not_found_hint(base_url)
+    if platform.name == "maas" and not _MAAS_ROOT.search(base_url):
+        return (f"the base URL {base_url} is not a MaaS inference root: it ends in /v1 "
+                "(…/v2, …/openai/v1, or …/v1/infers/<service-id>/v1 for My Services); "
+                "see MAAS_BASE_URL")
     return None
 
 

@@ -131,6 +131,13 @@ def test_native_protocol_on_compatible_url_says_so(emu: Emulator, stream: bool) 
     assert 'pass protocol="compatible"' in text and "model name" not in text
 
 
+def test_maas_base_url_without_its_root_says_so(emu: Emulator) -> None:
+    client = ChatClient("maas", api_key=emu.api_key, base_url=emu.url)
+    text = str(_error(client))
+    assert f"the base URL {emu.url} is not a MaaS inference root: it ends in /v1" in text
+    assert "model name" not in text
+
+
 def test_unknown_model_on_the_right_url_still_talks_about_names(emu: Emulator) -> None:
     client = ChatClient("dashscope-compatible", api_key=emu.api_key,
                         base_url=emu.dashscope_compatible_base_url)
