@@ -96,7 +96,8 @@ class _BaseChatMaaS(BaseChatModel):
     frequency_penalty: float | None = None
     logprobs: bool | None = None
     """Return each answer token's log probability in ``response_metadata["logprobs"]``
-    (non-streaming calls; refused by platforms that do not return them)."""
+    (each streamed chunk carries those of its own tokens); refused before sending by platforms
+    that do not return them."""
     top_logprobs: int | None = None
     """How many most likely alternatives per token, with ``logprobs``."""
     timeout: float | None = Field(default=None, alias="request_timeout")

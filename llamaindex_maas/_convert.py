@@ -454,6 +454,7 @@ class ChatStream:
             message=self.builder.message,
             delta=delta.content,
             additional_kwargs=_thinking(delta),
+            logprobs=to_logprobs({"content": delta.logprobs}) if delta.logprobs else None,
         )
 
     def completion(self, delta: ChatDelta) -> CompletionResponse:

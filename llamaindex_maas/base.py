@@ -112,7 +112,7 @@ class MaaSBaseLLM(FunctionCallingLLM):
     )
     logprobs: bool | None = Field(
         default=None, description="Return each answer token's log probabilities "
-        "(ChatResponse.logprobs; non-streaming calls)."
+        "(ChatResponse.logprobs; on each streamed chunk too)."
     )
     top_logprobs: int | None = Field(
         default=None, description="Most likely alternatives per token, with logprobs."

@@ -119,10 +119,6 @@ class _BaseChatClient:
         )
         if stream and (request.n or 1) > 1:
             raise UnsupportedParameterError("n > 1 cannot be streamed; call without streaming")
-        if stream and (request.logprobs or request.top_logprobs is not None):
-            raise UnsupportedParameterError(
-                "logprobs are returned by non-streaming calls only; call without streaming "
-                "(invoke / chat) or drop logprobs")
         if stream != request.stream:
             request = dataclasses.replace(request, stream=stream)
         think_tags = (

@@ -137,7 +137,8 @@ class ChatRequest:
     """Merged into the wire body last, verbatim: the caller owns what it sends here."""
     extra_headers: Mapping[str, str] | None = None
     logprobs: bool | None = None
-    """Ask for the log probability of each answer token (non-streaming calls)."""
+    """Ask for the log probability of each answer token (``Choice.logprobs``; streamed: on each
+    delta, ``ChatDelta.logprobs``)."""
     top_logprobs: int | None = None
     """How many most likely alternatives per token, with ``logprobs`` (0-5 on DashScope)."""
 
@@ -181,6 +182,9 @@ class ChatDelta(NamedTuple):
     model: str | None = None
     id: str | None = None
     request_id: str | None = None
+    logprobs: tuple[Mapping[str, Any], ...] = ()
+    """Log probabilities of this delta's content tokens (``logprobs.content`` entries), when
+    ``logprobs`` was asked for."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -318,6 +318,12 @@ def tool_fragments(raw: Any) -> list[ToolCallDelta]:
     return fragments
 
 
+def logprob_entries(logprobs: Any) -> tuple[Mapping[str, Any], ...]:
+    """The token entries of a streamed ``logprobs`` object (``{"content": [...]}``)."""
+    content = logprobs.get("content") if isinstance(logprobs, Mapping) else None
+    return tuple(e for e in content if isinstance(e, Mapping)) if content else ()
+
+
 def choice_from_delta(delta: ChatDelta, logprobs: Any = None) -> Choice:
     """A whole message read as one delta: the same merging rules as a stream."""
     accumulator = StreamAccumulator()

@@ -118,7 +118,9 @@ def parse_event(event: str, data: Mapping[str, Any], provider: str | None = None
             "finish_reason": output.get("finish_reason"),
         }
     )
-    return _choice_delta(choice, data.get("request_id"))
+    delta = _choice_delta(choice, data.get("request_id"))
+    logprobs = choice.get("logprobs")
+    return delta._replace(logprobs=common.logprob_entries(logprobs)) if logprobs else delta
 
 
 def usage_of(data: Mapping[str, Any]) -> Mapping[str, Any] | None:

@@ -47,7 +47,8 @@ class NativeFramer:
                 content = text
             tools = self._tools(step.tools, calls) if step.tools else None
             finish = step.finish or "null"
-            output = self._output(content, step.reasoning or "", tools, finish)
+            output = self._output(content, step.reasoning or "", tools, finish,
+                                  self._step_logprobs(step))
             usage = self._usage(step.tokens, step.reasoning_tokens)
             head = f"id:{n}\nevent:result\n:HTTP_STATUS/200\ndata:"
             yield f'{head}{{"output":{output},"usage":{usage}{self._tail}'.encode()
@@ -68,7 +69,14 @@ class NativeFramer:
             call["function"]["arguments"] += frag.arguments
         return list(calls.values())
 
-    def _output(self, content: str, reasoning: str, tools: list | None, finish: str) -> str:
+    def _step_logprobs(self, step: Step) -> dict[str, Any] | None:
+        """The event's ``logprobs``: its content piece's entry, when asked for (A.3)."""
+        if self.logprobs is None or not step.content:
+            return None
+        return {"content": logprob_content([step.content], self.logprobs)}
+
+    def _output(self, content: str, reasoning: str, tools: list | None, finish: str,
+                logprobs: dict[str, Any] | None = None) -> str:
         if not self.message_format:
             return f'{{"finish_reason":"{finish}","text":{dumps(content)}}}'
         message: dict[str, Any] = {"content": [{"text": content}] if self.multimodal else content}
@@ -79,7 +87,9 @@ class NativeFramer:
         if tools:
             message["tool_calls"] = tools
         message["role"] = "assistant"
-        return f'{{"choices":[{{"message":{dumps(message)},"finish_reason":"{finish}"}}]}}'
+        extra = f',"logprobs":{dumps(logprobs)}' if logprobs else ""
+        return (f'{{"choices":[{{"message":{dumps(message)},"finish_reason":"{finish}"'
+                f'{extra}}}]}}')
 
     def _usage(self, output: int, reasoning: int) -> str:
         if self.multimodal:

@@ -50,7 +50,7 @@ class OpenAIFramer:
             usage = None
             if self._every or (step.finish and self.usage_mode == "finish"):
                 usage = self._usage(step.tokens, step.reasoning_tokens)
-            yield self._chunk(self._delta(step), step.finish, usage)
+            yield self._chunk(self._delta(step), step.finish, usage, self._step_logprobs(step))
         if self.usage_mode == "final":
             usage = self._usage(self.plan.output_tokens, self.plan.reasoning_tokens)
             yield self._head_raw('"choices":[]', usage)
@@ -80,11 +80,20 @@ class OpenAIFramer:
             return f"{self._head}{choices}{usage_part}{self._tail}".encode()
         return f'{self._head}{choices},"usage":{dumps(usage)}{self._tail}'.encode()
 
-    def _chunk(self, delta: dict[str, Any], finish: str | None, usage: dict | None) -> bytes:
+    def _chunk(self, delta: dict[str, Any], finish: str | None, usage: dict | None,
+               logprobs: str = "null") -> bytes:
         fin = "null" if finish is None else f'"{finish}"'
         stop = ',"stop_reason":null' if finish and self.style == "maas" else ""
-        choice = f'{{"index":0,"delta":{dumps(delta)},"logprobs":null,"finish_reason":{fin}{stop}}}'
+        choice = (f'{{"index":0,"delta":{dumps(delta)},"logprobs":{logprobs},'
+                  f'"finish_reason":{fin}{stop}}}')
         return self._head_raw(f'"choices":[{choice}]', usage)
+
+    def _step_logprobs(self, step: Step) -> str:
+        """The chunk's ``logprobs`` (JSON): its content piece's entry, when asked for."""
+        if self.logprobs is None or not step.content:
+            return "null"
+        entry = logprob_content([step.content], self.logprobs)[0]
+        return dumps({"content": [entry]})
 
     def _role_delta(self) -> dict[str, Any]:
         if self.style == "compat" and self.thinking:

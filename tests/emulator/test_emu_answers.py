@@ -14,10 +14,13 @@ from tests.emulator.helpers import (
     COMPAT_PATH,
     MAAS_PATH,
     NATIVE_PATH,
+    SSE_ON,
     TIME_TOOL,
     WEATHER_TOOL,
     chat_body,
     native_body,
+    native_events,
+    openai_chunks,
 )
 
 pytestmark = pytest.mark.emulator
@@ -166,3 +169,21 @@ def test_native_parallel_calls_both_tools_at_once(client: httpx.Client) -> None:
 def test_chat_body_helper_still_echoes(client: httpx.Client) -> None:
     response = client.post(MAAS_PATH, json=chat_body("DeepSeek-V3", "ping"))
     assert response.json()["choices"][0]["message"]["content"] == "Echo: ping"
+
+
+@pytest.mark.parametrize(("path", "model"), [(MAAS_PATH, "DeepSeek-V3"),
+                                             (COMPAT_PATH, "qwen-plus")])
+def test_streamed_logprobs_per_chunk(client: httpx.Client, path: str, model: str) -> None:
+    body = chat_body(model, "hi there", stream=True, logprobs=True, top_logprobs=1)
+    chunks = [c for c in openai_chunks(client.post(path, json=body).text) if c != "[DONE]"]
+    tokens = [e["token"] for c in chunks for ch in c["choices"] if ch.get("logprobs")
+              for e in ch["logprobs"]["content"]]
+    assert tokens == ["Echo:", " hi", " there"]
+
+
+def test_native_streamed_logprobs_per_event(client: httpx.Client) -> None:
+    body = native_body("qwen-plus", "hi there", logprobs=True, incremental_output=True)
+    events = native_events(client.post(NATIVE_PATH, json=body, headers=SSE_ON).text)
+    tokens = [e["token"] for ev in events for ch in ev["data"]["output"]["choices"]
+              if ch.get("logprobs") for e in ch["logprobs"]["content"]]
+    assert tokens == ["Echo:", " hi", " there"]

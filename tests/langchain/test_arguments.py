@@ -67,10 +67,20 @@ def test_logprobs_in_response_metadata(make_model: Make, platform: str, model: s
     assert "logprobs" not in make_model(platform, model).invoke("hi").response_metadata
 
 
-def test_logprobs_refused_when_streaming(make_model: Make) -> None:
-    llm = make_model("maas", "DeepSeek-V3", logprobs=True)
-    with pytest.raises(UnsupportedParameterError, match="non-streaming calls only"):
-        list(llm.stream("hi"))
+@pytest.mark.parametrize(("platform", "model"), [
+    ("maas", "DeepSeek-V3"), ("native", "qwen-plus"), ("compatible", "qwen-plus")])
+def test_logprobs_when_streaming(make_model: Make, platform: str, model: str) -> None:
+    llm = make_model(platform, model, logprobs=True, top_logprobs=1)
+    chunks = list(llm.stream("hi there"))
+    assert all("logprobs" in c.response_metadata for c in chunks if c.content)
+    merged = chunks[0]
+    for chunk in chunks[1:]:
+        merged += chunk
+    content = merged.response_metadata["logprobs"]["content"]
+    assert [t["token"] for t in content] == ["Echo:", " hi", " there"]
+    assert all(len(t["top_logprobs"]) == 1 for t in content)
+    whole = llm.invoke("hi there", stream=True)  # generate from the stream: same tokens
+    assert whole.response_metadata["logprobs"]["content"] == content
 
 
 def test_logprobs_refused_where_the_platform_has_none(emu: Emulator) -> None:

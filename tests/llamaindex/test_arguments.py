@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from llama_index.core.llms import ChatMessage
 
-from maas_core import UnsupportedParameterError
 from maas_core.arguments import UnknownArgumentWarning
 from maas_core.emulator import Emulator
 
@@ -51,10 +50,13 @@ def test_logprobs_on_chat_response(make: Factory, kind: str, model: str,
     assert make(kind, model, protocol).chat(HI).logprobs is None
 
 
-def test_logprobs_refused_when_streaming(make: Factory) -> None:
-    llm = make("maas", "DeepSeek-V3", logprobs=True)
-    with pytest.raises(UnsupportedParameterError, match="non-streaming calls only"):
-        list(llm.stream_chat(HI))
+@pytest.mark.parametrize(("kind", "model", "protocol"), [
+    ("maas", "DeepSeek-V3", None), ("dashscope", "qwen-plus", "native")])
+def test_logprobs_when_streaming(make: Factory, kind: str, model: str,
+                                 protocol: str | None) -> None:
+    chunks = list(make(kind, model, protocol, logprobs=True).stream_chat(HI))
+    tokens = [c.logprobs[0][0].token for c in chunks if c.logprobs]
+    assert tokens == ["Echo:", " hi", " there"]
 
 
 def test_warning_points_at_the_users_line() -> None:
