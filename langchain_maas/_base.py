@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import json
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from typing import Any, ClassVar, Literal
@@ -30,6 +31,7 @@ from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
+from langchain_core.utils.utils import get_pydantic_field_names
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 from typing_extensions import Self
 
@@ -42,6 +44,8 @@ from maas_core import (
     get_platform,
     get_profile,
 )
+from maas_core.arguments import move_unknown_arguments
+from maas_core.tokens import estimate_message_tokens, estimate_tokens
 
 from . import _convert
 from ._errors import to_langchain_error
@@ -56,7 +60,7 @@ _REQUEST_FIELDS = frozenset(f.name for f in dataclasses.fields(ChatRequest)) - {
 # Instance fields copied into every request when set.
 _SAMPLING = ("temperature", "max_tokens", "top_p", "top_k", "n", "seed", "presence_penalty",
              "frequency_penalty", "enable_thinking", "thinking_budget", "reasoning_effort",
-             "preserve_thinking")
+             "preserve_thinking", "logprobs", "top_logprobs")
 _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "tools": _convert.to_core_tools,
     "tool_choice": _convert.to_core_tool_choice,
@@ -90,6 +94,12 @@ class _BaseChatMaaS(BaseChatModel):
     seed: int | None = None
     presence_penalty: float | None = None
     frequency_penalty: float | None = None
+    logprobs: bool | None = None
+    """Return each answer token's log probability in ``response_metadata["logprobs"]``
+    (each streamed chunk carries those of its own tokens); refused before sending by platforms
+    that do not return them."""
+    top_logprobs: int | None = None
+    """How many most likely alternatives per token, with ``logprobs``."""
     timeout: float | None = Field(default=None, alias="request_timeout")
     """Seconds to wait for an answer (``None``: 300 s read, 10 s connect)."""
     max_retries: int = 2
@@ -160,6 +170,16 @@ class _BaseChatMaaS(BaseChatModel):
 
     # ---------------------------------------------------------------- construction
 
+    @model_validator(mode="before")
+    @classmethod
+    def _move_unknown_arguments(cls, values: Any) -> Any:
+        """An undeclared argument (``temprature=0.1``) warns and moves to ``model_kwargs``, as in
+        langchain-openai: never silently dropped."""
+        if not isinstance(values, dict):
+            return values
+        return move_unknown_arguments(values, get_pydantic_field_names(cls), "model_kwargs",
+                                      cls.__name__)
+
     @model_validator(mode="after")
     def _build_core_clients(self) -> Self:
         """The maas_core clients, built once (connections: yours, or maas_core's shared pools)."""
@@ -204,6 +224,29 @@ class _BaseChatMaaS(BaseChatModel):
         """maas_core's capability facts of ``model`` (default: this instance's model)."""
         platform = get_platform(self._core_platform()).name
         return get_profile(platform, model or self.model, self.profile_overrides)
+
+    # ---------------------------------------------------------------- token counts
+
+    def get_num_tokens(self, text: str) -> int:
+        """Estimated tokens of ``text``, with no tokenizer download (``maas_core.tokens``:
+        within about 10 % of the platforms' counts on recorded answers; their ``usage`` is
+        exact)."""
+        return estimate_tokens(text)
+
+    def get_num_tokens_from_messages(self, messages: list[BaseMessage],
+                                     tools: Sequence[Any] | None = None) -> int:
+        """Estimated tokens of a conversation: each message's text and tool-call arguments,
+        plus a few tokens per message; ``tools`` add their JSON schemas."""
+        texts = [_message_text(m) for m in messages]
+        texts += [json.dumps(convert_to_openai_tool(t)) for t in tools or ()]
+        return estimate_message_tokens(texts)
+
+    def get_token_ids(self, text: str) -> list[int]:
+        """Not available: the platforms' tokenizers are not bundled; ``get_num_tokens`` gives
+        an estimate without them."""
+        raise NotImplementedError(
+            f"{type(self).__name__} has no local tokenizer: use get_num_tokens() (an estimate) "
+            "or the usage_metadata of a response (the platform's count)")
 
     # ---------------------------------------------------------------- LangChain metadata
 
@@ -428,6 +471,11 @@ def _tool_choice(choice: dict[str, Any] | str | bool, tools: list[dict[str, Any]
             raise ValueError(f"tool_choice {choice!r} is not one of the bound tools {names}")
         return {"type": "function", "function": {"name": choice}}
     raise ValueError(f"unsupported tool_choice {choice!r}")
+
+
+def _message_text(message: BaseMessage) -> str:
+    calls = " ".join(json.dumps(c["args"]) for c in getattr(message, "tool_calls", None) or [])
+    return f"{message.text} {calls}".strip() if calls else message.text
 
 
 def _from_chunks(chunks: Iterator[ChatGenerationChunk]) -> ChatResult:

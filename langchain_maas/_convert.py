@@ -222,9 +222,11 @@ def to_generations(result: ChatResult, provider: str, model: str) -> list[ChatGe
     for choice in result.choices:
         metadata = _final_metadata(provider, result.model or model, choice.finish_reason,
                                    result.request_id)
+        info: dict[str, Any] = {"finish_reason": choice.finish_reason}
+        if choice.logprobs is not None:  # as langchain-openai places them
+            metadata["logprobs"] = info["logprobs"] = dict(choice.logprobs)
         message = _ai_message(choice.message, metadata, usage, result.id)
-        generations.append(ChatGeneration(
-            message=message, generation_info={"finish_reason": choice.finish_reason}))
+        generations.append(ChatGeneration(message=message, generation_info=info))
     return generations
 
 
@@ -325,9 +327,12 @@ class ChunkBuilder:
         if not (delta.content or delta.reasoning or delta.tool_calls):
             return self._last(delta)
         kwargs = {"reasoning_content": delta.reasoning} if delta.reasoning else {}
+        metadata = self._metadata()
+        if delta.logprobs:  # concatenated when LangChain merges the chunks
+            metadata["logprobs"] = {"content": list(delta.logprobs)}
         if not delta.tool_calls:  # the hot path: text or reasoning only
             content: Any = self._v1_blocks(delta, []) if self._v1 else delta.content
-            message = fast_chunk(content, kwargs, self._metadata(), delta.id)
+            message = fast_chunk(content, kwargs, metadata, delta.id)
             return fast_generation(message, delta.content)
         tool_chunks = [
             tool_call_chunk(name=t.name, args=t.arguments, id=t.id, index=t.index)
@@ -336,7 +341,7 @@ class ChunkBuilder:
         content = self._v1_blocks(delta, tool_chunks) if self._v1 else delta.content
         message = AIMessageChunk(
             content=content, additional_kwargs=kwargs, tool_call_chunks=tool_chunks,
-            response_metadata=self._metadata(), id=delta.id)
+            response_metadata=metadata, id=delta.id)
         return ChatGenerationChunk(message=message)
 
     def _metadata(self) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from llama_index.core.base.llms.types import (
     ChatResponse,
     CompletionResponse,
     ImageBlock,
+    LogProb,
     MessageRole,
     TextBlock,
     ThinkingBlock,
@@ -316,7 +317,22 @@ def chat_response(result: ChatResult) -> ChatResponse:
             finish_reason=result.finish_reason,
         ),
         additional_kwargs=usage_kwargs(result.usage),
+        logprobs=to_logprobs(result.choices[0].logprobs),
     )
+
+
+def to_logprobs(logprobs: Mapping[str, Any] | None) -> list[list[LogProb]] | None:
+    """The platform's ``logprobs.content`` as LlamaIndex's ``ChatResponse.logprobs``: per token,
+    its most likely alternatives (the token itself when no alternatives were asked for), as
+    llama-index's OpenAI integration reads them."""
+    if not logprobs:
+        return None
+    tokens = []
+    for entry in logprobs.get("content") or []:
+        options = entry.get("top_logprobs") or [entry]
+        tokens.append([LogProb(token=o.get("token", ""), logprob=o.get("logprob", 0.0),
+                               bytes=o.get("bytes") or []) for o in options])
+    return tokens
 
 
 class MessageBuilder:
@@ -437,7 +453,8 @@ class ChatStream:
         return ChatResponse.model_construct(
             message=self.builder.message,
             delta=delta.content,
-            additional_kwargs={"thinking_delta": delta.reasoning or None},
+            additional_kwargs=_thinking(delta),
+            logprobs=to_logprobs({"content": delta.logprobs}) if delta.logprobs else None,
         )
 
     def completion(self, delta: ChatDelta) -> CompletionResponse:
@@ -454,7 +471,7 @@ class ChatStream:
         return CompletionResponse.model_construct(
             text=self.builder.text,
             delta=delta.content,
-            additional_kwargs={"thinking_delta": delta.reasoning or None},
+            additional_kwargs=_thinking(delta),
         )
 
     def _last_chunk(self, delta: ChatDelta) -> ChatResponse:
@@ -467,7 +484,7 @@ class ChatStream:
             request_id=delta.request_id,
             finish_reason=delta.finish_reason,
         )
-        extra = {"thinking_delta": None, **usage_kwargs(delta.usage)}
+        extra = usage_kwargs(delta.usage)
         return ChatResponse(message=message, delta="", raw=raw, additional_kwargs=extra)
 
 
@@ -477,3 +494,9 @@ def _is_closing(delta: ChatDelta) -> bool:
         or delta.finish_reason is not None
         or not (delta.content or delta.reasoning or delta.tool_calls)
     )
+
+
+def _thinking(delta: ChatDelta) -> dict[str, Any]:
+    """``{"thinking_delta": text}`` on chunks that carry reasoning; no key on answer chunks, so
+    ``chunk.additional_kwargs.get("thinking_delta", "")`` is always a string."""
+    return {"thinking_delta": delta.reasoning} if delta.reasoning else {}

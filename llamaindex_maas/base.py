@@ -46,6 +46,7 @@ from maas_core import (
     get_platform,
     get_profile,
 )
+from maas_core.arguments import move_unknown_arguments
 from maas_core.endpoint import Endpoint
 
 from . import _convert
@@ -109,6 +110,13 @@ class MaaSBaseLLM(FunctionCallingLLM):
         default="auto",
         description="Send earlier turns' reasoning back: auto (where the platform needs it).",
     )
+    logprobs: bool | None = Field(
+        default=None, description="Return each answer token's log probabilities "
+        "(ChatResponse.logprobs; on each streamed chunk too)."
+    )
+    top_logprobs: int | None = Field(
+        default=None, description="Most likely alternatives per token, with logprobs."
+    )
     context_window: int | None = Field(
         default=None, description="Override of the model profile's context window."
     )
@@ -133,6 +141,8 @@ class MaaSBaseLLM(FunctionCallingLLM):
     ) -> None:
         if base_url is not None and kwargs.get("api_base") is None:
             kwargs["api_base"] = base_url
+        kwargs = move_unknown_arguments(kwargs, _declared(type(self)), "additional_kwargs",
+                                        type(self).__name__)
         super().__init__(model=model, **kwargs)
         self._http_client = http_client
         self._async_http_client = async_http_client
@@ -274,6 +284,8 @@ class MaaSBaseLLM(FunctionCallingLLM):
             "thinking_budget": self.thinking_budget,
             "reasoning_effort": self.reasoning_effort,
             "preserve_thinking": self.preserve_thinking,
+            "logprobs": self.logprobs,
+            "top_logprobs": self.top_logprobs,
         }
         params = {k: v for k, v in params.items() if v is not None}
         params["reasoning_passback"] = self.reasoning_passback
@@ -560,6 +572,13 @@ def _keep_first_tool_call(message: ChatMessage) -> None:
     calls = [b for b in message.blocks if isinstance(b, ToolCallBlock)]
     for extra in calls[1:]:
         message.blocks.remove(extra)
+
+
+def _declared(cls: type[MaaSBaseLLM]) -> set[str]:
+    """Constructor arguments ``cls`` declares: its fields (and their aliases)."""
+    names = set(cls.model_fields)
+    names.update(f.alias for f in cls.model_fields.values() if f.alias)
+    return names
 
 
 def _chat_chunks(deltas: Iterator[ChatDelta]) -> ChatResponseGen:

@@ -47,7 +47,7 @@ class MaaS(MaaSBaseLLM):
 
             llm = MaaS(model="DeepSeek-R1")
             for chunk in llm.stream_chat([ChatMessage(role="user", content="Why?")]):
-                print(chunk.additional_kwargs["thinking_delta"] or "", chunk.delta, end="")
+                print(chunk.additional_kwargs.get("thinking_delta", "") + chunk.delta, end="")
             # chunk.message.blocks: [ThinkingBlock, TextBlock, ToolCallBlock...] so far
 
     Async:

@@ -16,6 +16,8 @@ No I/O: the non-streaming path feeds the whole message as one delta.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from typing import Any
 
 from .types import ChatDelta, ChatResult, Choice, Message, ToolCall, ToolCallDelta, Usage
 
@@ -48,6 +50,7 @@ class StreamAccumulator:
         self._reasoning: list[str] = []
         self._slots: list[_ToolSlot] = []
         self._by_wire: dict[int, int] = {}
+        self._logprobs: list[Mapping[str, Any]] = []
         self.usage: Usage | None = None
         self.finish_reason: str | None = None
         self.model: str | None = None
@@ -56,13 +59,15 @@ class StreamAccumulator:
 
     def feed(self, delta: ChatDelta) -> ChatDelta | None:
         """Record ``delta``; return what to hand out now (``None`` if nothing)."""
-        content, reasoning, fragments, usage, finish, model, delta_id, request_id = delta
+        content, reasoning, fragments, usage, finish, model, delta_id, request_id, logprobs = delta
         if delta_id and not self.id:
             self.id = delta_id
         if content:
             self._content.append(content)
         if reasoning:
             self._reasoning.append(reasoning)
+        if logprobs:
+            self._logprobs.extend(logprobs)
         if not (fragments or finish or usage or model or request_id):
             # The common case, a text piece: hand it out as it is (no copy per event).
             return delta if content or reasoning else None
@@ -70,7 +75,7 @@ class StreamAccumulator:
         tools = tuple(self._merge(f) for f in fragments) if fragments else ()
         if not (content or reasoning or tools):
             return None
-        return ChatDelta(content, reasoning, tools, None, None, None, self.id)
+        return ChatDelta(content, reasoning, tools, None, None, None, self.id, None, logprobs)
 
     def _record(
         self, usage: Usage | None, finish: str | None, model: str | None, request_id: str | None
@@ -109,7 +114,8 @@ class StreamAccumulator:
 
     def result(self) -> ChatResult:
         return ChatResult(
-            choices=(Choice(self.message(), self.finish_reason),),
+            choices=(Choice(self.message(), self.finish_reason,
+                            {"content": self._logprobs} if self._logprobs else None),),
             usage=self.usage,
             model=self.model,
             id=self.id,

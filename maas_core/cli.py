@@ -13,8 +13,10 @@ Usage::
 
 Every command takes ``--base-url``-style options to point elsewhere (e.g. at the emulator:
 ``--base-url http://127.0.0.1:PORT/v1 --modelarts-url http://127.0.0.1:PORT ...``). Credentials
-come from the environment (see ``maas_core.auth``); a missing one is a one-line error and exit
-status 2, a platform error a one-line error and exit status 1.
+come from the environment, never from the command line (where shell history and ``ps`` would show
+them): ``--api-key-env NAME`` reads the API key from another variable. A missing one is a one-line
+error and exit status 2, a platform error a one-line error and exit status 1; hints in both name
+this command's options and variables, not the Python keyword arguments of the library.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -57,12 +61,54 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+ENVIRONMENT = """\
+environment variables:
+  MAAS_API_KEY, MAAS_BASE_URL            MaaS inference key and base URL (models, resolve)
+  DASHSCOPE_API_KEY, DASHSCOPE_BASE_URL  DashScope key and native base URL (--platform dashscope,
+                                         deployments)
+  DASHSCOPE_WORKSPACE_ID                 DashScope workspace (--workspace)
+  HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK [, HUAWEICLOUD_SDK_SECURITY_TOKEN]
+                                         Huawei AK/SK signing (services, fabric-models, instances)
+  HUAWEICLOUD_TOKEN                      or an IAM token
+  HUAWEICLOUD_IAM_USERNAME, HUAWEICLOUD_IAM_PASSWORD, HUAWEICLOUD_IAM_DOMAIN
+                                         or an IAM password login
+  HUAWEICLOUD_SDK_PROJECT_ID             Huawei project (--project-id)
+  HUAWEICLOUD_REGION                     Huawei region (--region)
+  HUAWEICLOUD_SDK_IAM_ENDPOINT           IAM endpoint (--iam-url)
+  HUAWEICLOUD_MODELARTS_ENDPOINT         ModelArts endpoint (--modelarts-url)
+  HUAWEICLOUD_FABRIC_ENDPOINT, HUAWEICLOUD_FABRIC_EP_ENDPOINT
+                                         DataArts Fabric endpoints (--fabric-url, --fabric-ep-url)
+  HUAWEICLOUD_FABRIC_WORKSPACE_ID        Fabric workspace (--workspace-id)
+"""
+
+# Library keyword arguments named in error hints, as this command spells them: an option, or
+# nothing (the variable the hint also names is then the way). Longest names first.
+_OPTIONS = {"api_key": "--api-key-env NAME", "workspace_id": "--workspace-id",
+            "project_id": "--project-id", "iam_url": "--iam-url", "base_url": "--base-url",
+            "region": "--region"}
+_NO_OPTION = ("security_token", "username", "password", "domain", "token", "ak", "sk")
+_KWARG = re.compile(r"\b(" + "|".join(sorted(_OPTIONS, key=len, reverse=True)) + r")=(?:\.\.\.)?")
+_UNMAPPED = re.compile(
+    r"(?:\b(?:" + "|".join(_NO_OPTION) + r")=(?:\.\.\.)?(?:,\s*)?)+(?:\s*\bor\s+)?")
+
+
+def cli_wording(text: str) -> str:
+    """``text`` with the library's keyword arguments (``api_key=...``) replaced by this command's
+    options, or dropped where it has none (the environment variable named beside them stays)."""
+    text = _KWARG.sub(lambda m: _OPTIONS[m.group(1)], text)
+    text = _UNMAPPED.sub("", text)
+    return re.sub(r"\s*\(\s*\)", "", text).replace("( ", "(")
+
+
 def _common(suppress: bool) -> argparse.ArgumentParser:
     """Options accepted before and after the command (after it, they only override)."""
     common = argparse.ArgumentParser(add_help=False, argument_default=(
         argparse.SUPPRESS if suppress else None))
     common.add_argument("--json", action="store_true", help="print JSON instead of a table",
                         default=argparse.SUPPRESS if suppress else False)
+    common.add_argument("--api-key-env", metavar="NAME",
+                        help="read the API key from the environment variable NAME (default: "
+                             "MAAS_API_KEY, or DASHSCOPE_API_KEY for DashScope)")
     where = common.add_argument_group("where (default: the environment / region presets)")
     for flag, text in (
         ("--base-url", "MaaS inference base (…/v1) or DashScope native base (…/api/v1)"),
@@ -81,23 +127,32 @@ def _common(suppress: bool) -> argparse.ArgumentParser:
     return common
 
 
+def _command(commands: Any, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+    """A sub-command whose --help lists the environment variables too."""
+    command: argparse.ArgumentParser = commands.add_parser(
+        name, epilog=ENVIRONMENT, formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs)
+    return command
+
+
 def _parser() -> argparse.ArgumentParser:
     common = _common(suppress=True)
     parser = argparse.ArgumentParser(prog=PROG, parents=[_common(suppress=False)],
                                      description="List models, services and deployments of "
-                                                 "Huawei MaaS / Fabric and DashScope.")
+                                                 "Huawei MaaS / Fabric and DashScope.",
+                                     epilog=ENVIRONMENT,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    models = commands.add_parser(
-        "models", parents=[common],
+    models = _command(
+        commands, "models", parents=[common],
         help="models with their profile: MaaS GET /models, DashScope catalogue GET /api/v1/models")
     models.add_argument("--platform", choices=("maas", "dashscope"), default="maas")
-    commands.add_parser("services", parents=[common], help="ModelArts My Services")
-    fabric = commands.add_parser("fabric-models", parents=[common], help="Fabric models")
+    _command(commands, "services", parents=[common], help="ModelArts My Services")
+    fabric = _command(commands, "fabric-models", parents=[common], help="Fabric models")
     for name in ("name", "id", "type", "visibility", "sort-by", "order-by"):
         fabric.add_argument(f"--{name}", dest=f"filter_{name.replace('-', '_')}")
-    commands.add_parser("instances", parents=[common], help="Fabric service instances")
-    commands.add_parser("deployments", parents=[common], help="DashScope deployments")
-    res = commands.add_parser("resolve", parents=[common], help="resolve NAME to an endpoint")
+    _command(commands, "instances", parents=[common], help="Fabric service instances")
+    _command(commands, "deployments", parents=[common], help="DashScope deployments")
+    res = _command(commands, "resolve", parents=[common], help="resolve NAME to an endpoint")
     res.add_argument("name")
     res.add_argument("--platform", choices=("maas", "dashscope", "fabric"), default="maas")
     res.add_argument("--protocol", choices=("native", "compatible"), default="native")
@@ -107,6 +162,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 # ---- commands -----------------------------------------------------------------------------------
+def _api_key(args: argparse.Namespace) -> str | None:
+    """The key in ``--api-key-env``'s variable; ``None``: the platform's own variable."""
+    name = args.api_key_env
+    if not name:
+        return None
+    key = os.environ.get(name)
+    if not key:
+        raise MissingCredentialsError(f"--api-key-env {name}: the variable {name} is not set")
+    return key
+
+
 def _huawei(args: argparse.Namespace) -> SecretAuth:
     return huawei_auth(project_id=args.project_id, region=args.region, iam_url=args.iam_url)
 
@@ -132,10 +198,11 @@ def model_row(platform: str, model: str) -> ModelRow:
 
 def _list_models(args: argparse.Namespace) -> list[Any]:
     if getattr(args, "platform", "maas") == "dashscope":
-        with DashScopeModels(base_url=args.base_url, region=args.region,
-                             workspace=args.workspace) as catalogue:
+        with DashScopeModels(api_key=_api_key(args), base_url=args.base_url,
+                             region=args.region, workspace=args.workspace) as catalogue:
             return [model_row("dashscope", m.model) for m in catalogue.list_models()]
-    with MaaSModels(base_url=args.base_url, region=args.region) as client:
+    with MaaSModels(api_key=_api_key(args), base_url=args.base_url,
+                    region=args.region) as client:
         return [model_row("maas", m.id) for m in client.list_models()]
 
 
@@ -164,8 +231,8 @@ def _list_instances(args: argparse.Namespace) -> list[Any]:
 
 
 def _list_deployments(args: argparse.Namespace) -> list[Any]:
-    with DashScopeDeployments(base_url=args.base_url, region=args.region,
-                              workspace=args.workspace) as client:
+    with DashScopeDeployments(api_key=_api_key(args), base_url=args.base_url,
+                              region=args.region, workspace=args.workspace) as client:
         return client.list_deployments()
 
 
@@ -179,7 +246,8 @@ def _resolve(args: argparse.Namespace) -> Any:
             if args.platform == "fabric":
                 raise
     options = ResolveOptions(
-        base_url=args.base_url, region=args.region, workspace=args.workspace,
+        api_key=_api_key(args), base_url=args.base_url, region=args.region,
+        workspace=args.workspace,
         protocol=args.protocol, huawei_auth=auth, project_id=args.project_id,
         region_id=args.region_id, workspace_id=args.workspace_id,
         modelarts_url=args.modelarts_url, infer_url=args.infer_url,
@@ -214,7 +282,9 @@ def _cell(value: Any) -> str:
 
 
 def table(rows: Sequence[Any], columns: Sequence[str]) -> str:
-    """An aligned plain-text table of ``columns`` of the records ``rows``."""
+    """An aligned plain-text table of ``columns`` of the records ``rows``; a column empty in
+    every row (a field this platform or account never fills) is left out."""
+    columns = [c for c in columns if any(_cell(getattr(row, c, None)) for row in rows)]
     cells = [[_cell(getattr(row, c, None)) for c in columns] for row in rows]
     header = [c.upper() for c in columns]
     widths = [max(len(r[i]) for r in [header, *cells]) for i in range(len(columns))]
@@ -242,10 +312,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result = COMMANDS[args.command](args)
     except ValueError as exc:  # missing credentials, a value refused before sending
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(f"{PROG}: error: {cli_wording(str(exc))}", file=sys.stderr)
         return 2
     except MaaSError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+        print(f"{PROG}: {cli_wording(str(exc))}", file=sys.stderr)
         return 1
     print(render(args.command, result, args.json))
     return 0

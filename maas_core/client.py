@@ -23,12 +23,15 @@ import httpx
 
 from .dialects import dashscope_native, openai_compat
 from .errors import (
+    APIConnectionError,
     APIStatusError,
     BadRequestError,
     MaaSError,
+    NotFoundError,
     StreamError,
     UnsupportedParameterError,
 )
+from .hints import not_found_hint
 from .profiles import ModelProfile, get_profile, learn
 from .providers import Platform, get_platform
 from .repairs import Repair, find_repair, repair_failed
@@ -170,6 +173,19 @@ class _BaseChatClient:
             self._remember(call, repair, first)
         return repair_failed(call.model, self.platform.label, first, repair, second)
 
+    def _explain(self, error: MaaSError) -> None:
+        """Give ``error`` the facts its hint depends on: the retries made (the transport retries
+        429, 5xx and connection failures up to ``max_retries``, never an error inside a started
+        stream) and what a 404 means for this base URL and protocol."""
+        retried = not isinstance(error, StreamError) and (
+            isinstance(error, APIConnectionError)
+            or (isinstance(error, APIStatusError) and error.retryable))
+        error.retries = self._transport_kwargs["max_retries"] if retried else 0
+        if isinstance(error, NotFoundError) and not isinstance(error, StreamError):
+            hint = not_found_hint(self.platform, self.base_url)
+            if hint:
+                error.hint = hint
+
     def _decoder(self, call: _Call) -> StreamDecoder:
         return StreamDecoder(
             self.platform.dialect,
@@ -245,7 +261,12 @@ class ChatClient(_BaseChatClient):
             for _ in self._deltas(call, decoder):
                 pass
             return decoder.result()
-        data = self.transport.request_json("POST", call.path, json=call.body, headers=call.headers)
+        try:
+            data = self.transport.request_json(
+                "POST", call.path, json=call.body, headers=call.headers)
+        except MaaSError as error:
+            self._explain(error)
+            raise
         return self._parse(call, data)
 
     def stream(self, request: ChatRequest) -> Iterator[ChatDelta]:
@@ -286,9 +307,10 @@ class ChatClient(_BaseChatClient):
                 if delta is not None:
                     yield delta
             yield from decoder.finish()
-        except StreamError as error:
-            if error.partial is None:
+        except MaaSError as error:
+            if isinstance(error, StreamError) and error.partial is None:
                 decoder.fail(error)
+            self._explain(error)
             raise
         finally:
             events.close()
@@ -341,9 +363,13 @@ class AsyncChatClient(_BaseChatClient):
             async for _ in self._deltas(call, decoder):
                 pass
             return decoder.result()
-        data = await self.transport.request_json(
-            "POST", call.path, json=call.body, headers=call.headers
-        )
+        try:
+            data = await self.transport.request_json(
+                "POST", call.path, json=call.body, headers=call.headers
+            )
+        except MaaSError as error:
+            self._explain(error)
+            raise
         return self._parse(call, data)
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[ChatDelta]:
@@ -385,9 +411,10 @@ class AsyncChatClient(_BaseChatClient):
                     yield delta
             for delta in decoder.finish():
                 yield delta
-        except StreamError as error:
-            if error.partial is None:
+        except MaaSError as error:
+            if isinstance(error, StreamError) and error.partial is None:
                 decoder.fail(error)
+            self._explain(error)
             raise
         finally:
             await events.aclose()

@@ -58,11 +58,39 @@ __all__ = [
 
 
 class MaaSError(Exception):
-    """Base class of every error raised by maas_core."""
+    """Base class of every error raised by maas_core.
+
+    ``str(error)`` is built in one place (``_format``) for every class and platform:
+    ``[provider] HTTP status code: message (request_id=...) - hint``, each part only when known.
+    """
+
+    base_hint: str = ""
+    """What to do about it, per class (assigning ``hint`` replaces it for one error)."""
+    retries: int | None = None
+    """Retries made before this error was raised (set by ``ChatClient``); ``None``: unknown."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+    def __str__(self) -> str:
+        return _format(self)
+
+    @property
+    def hint(self) -> str:
+        """What to do about it, with the retries made when there were any."""
+        return self.base_hint + self._retry_note()
+
+    @hint.setter
+    def hint(self, value: str) -> None:
+        self.base_hint = value
+
+    def _retry_note(self) -> str:
+        """Said only when retries were allowed and made (never with ``max_retries=0``)."""
+        if not self.retries:
+            return ""
+        times = "once" if self.retries == 1 else f"{self.retries} times"
+        return f"; retried {times} with backoff before giving up"
 
 
 class StreamError(MaaSError):
@@ -81,17 +109,16 @@ class UnsupportedParameterError(MaaSError, ValueError):
 class APIConnectionError(MaaSError):
     """The platform could not be reached, or the connection broke before an answer."""
 
-    hint = "check the base URL and your network; the request is retried automatically"
+    base_hint = "check the base URL and your network"
 
 
 class APITimeoutError(APIConnectionError):
-    hint = "raise `timeout`, or stream long generations"
+    base_hint = "raise `timeout`, or stream long generations"
 
 
 class APIStatusError(MaaSError):
     """The platform answered with an error status or an error body."""
 
-    hint = ""
     default_status = 400
 
     def __init__(
@@ -115,21 +142,13 @@ class APIStatusError(MaaSError):
         super().__init__(message)
         self.message = message
 
-    def __str__(self) -> str:
-        where = f"[{self.provider}] " if self.provider else ""
-        code = f" {self.code}" if self.code else ""
-        rid = f" (request_id={self.request_id})" if self.request_id else ""
-        hint = _IN_STREAM_HINT if isinstance(self, StreamError) else self.hint
-        hint = f" - {hint}" if hint else ""
-        return f"{where}HTTP {self.status}{code}: {self.message}{rid}{hint}"
-
     @property
     def retryable(self) -> bool:
         return False
 
 
 class BadRequestError(APIStatusError):
-    hint = "fix the request parameters named in the message"
+    base_hint = "fix the request parameters named in the message"
 
 
 class AuthenticationError(APIStatusError):
@@ -166,12 +185,31 @@ _HUAWEI_CREDENTIALS_HINT = (
 
 class PermissionDeniedError(APIStatusError):
     default_status = 403
-    hint = "the key may not use this model or workspace; enable the service or use its own key"
+    base_hint = (
+        "the key may not use this model or workspace; enable the service or use its own key")
 
 
 class NotFoundError(APIStatusError):
     default_status = 404
-    hint = "check the model name (case-sensitive) and the base URL; `maas-models` lists names"
+
+    @property
+    def hint(self) -> str:
+        """Where the names are listed, per platform (the ``maas-models`` command)."""
+        if self.base_hint:
+            return self.base_hint
+        listing = _NAME_LISTINGS.get(self.provider or "", "`maas-models` lists them")
+        return f"check the model name (case-sensitive) and the base URL; {listing}"
+
+    @hint.setter
+    def hint(self, value: str) -> None:
+        self.base_hint = value
+
+
+_NAME_LISTINGS = {
+    "huawei-maas": "`maas-models models` lists the served names",
+    "dashscope": "`maas-models models --platform dashscope` and `maas-models deployments` "
+                 "list the names",
+}
 
 
 class ConflictError(APIStatusError):
@@ -180,7 +218,7 @@ class ConflictError(APIStatusError):
 
 class RateLimitError(APIStatusError):
     default_status = 429
-    hint = "slow down or raise the quota; retried automatically with backoff"
+    base_hint = "slow down or raise the quota"
     _NOT_RETRYABLE = frozenset(
         {
             "insufficient_quota",
@@ -197,12 +235,12 @@ class RateLimitError(APIStatusError):
 
 
 class ContentFilterError(APIStatusError):
-    hint = "the platform's content moderation refused the input or output"
+    base_hint = "the platform's content moderation refused the input or output"
 
 
 class ServerError(APIStatusError):
     default_status = 500
-    hint = "a platform-side failure; retried automatically"
+    base_hint = "a platform-side failure; try again later"
 
     @property
     def retryable(self) -> bool:
@@ -321,6 +359,23 @@ def _class_for(status: int | None, code: str | None) -> type[APIStatusError]:
 
 
 _IN_STREAM_HINT = "sent inside the stream after it started (never retried then): call again"
+
+
+def _format(error: MaaSError) -> str:
+    """The one text of every error: ``[provider] HTTP status code: message (request_id) - hint``.
+
+    The code is left out when it only repeats the status (vLLM and the OpenAI shape put the
+    status in ``code`` when the platform has no code of its own).
+    """
+    if not isinstance(error, APIStatusError):
+        hint = error.hint
+        return f"{error.message} - {hint}" if hint else error.message
+    where = f"[{error.provider}] " if error.provider else ""
+    code = f" {error.code}" if error.code and error.code != str(error.status) else ""
+    rid = f" (request_id={error.request_id})" if error.request_id else ""
+    hint = _IN_STREAM_HINT if isinstance(error, StreamError) else error.hint
+    hint = f" - {hint}" if hint else ""
+    return f"{where}HTTP {error.status}{code}: {error.message}{rid}{hint}"
 _IN_STREAM: dict[type[APIStatusError], type[APIStatusError]] = {}
 
 

@@ -136,6 +136,11 @@ class ChatRequest:
     extra_body: Mapping[str, Any] | None = None
     """Merged into the wire body last, verbatim: the caller owns what it sends here."""
     extra_headers: Mapping[str, str] | None = None
+    logprobs: bool | None = None
+    """Ask for the log probability of each answer token (``Choice.logprobs``; streamed: on each
+    delta, ``ChatDelta.logprobs``)."""
+    top_logprobs: int | None = None
+    """How many most likely alternatives per token, with ``logprobs`` (0-5 on DashScope)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,12 +182,18 @@ class ChatDelta(NamedTuple):
     model: str | None = None
     id: str | None = None
     request_id: str | None = None
+    logprobs: tuple[Mapping[str, Any], ...] = ()
+    """Log probabilities of this delta's content tokens (``logprobs.content`` entries), when
+    ``logprobs`` was asked for."""
 
 
 @dataclass(frozen=True, slots=True)
 class Choice:
     message: Message
     finish_reason: str | None = None
+    logprobs: Mapping[str, Any] | None = None
+    """The platform's ``logprobs`` object (``{"content": [{token, logprob, bytes,
+    top_logprobs}]}``), verbatim, when ``logprobs`` was asked for."""
 
 
 @dataclass(frozen=True, slots=True)

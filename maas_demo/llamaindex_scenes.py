@@ -5,8 +5,9 @@ The index embeds with the platform's own embedding model (MaaS ``bge-m3``, DashS
 ``text-embedding-v4``) and the retrieved chunks are reranked by its rerank model
 (``bge-reranker-v2-m3`` / ``qwen3-rerank``): on the emulator both are deterministic and
 meaningful, so the right document comes first offline too. The best passages go into the user
-message with the question, so the answer shows which passage reached the model (the emulator
-echoes it).
+message between two dashed lines, as LlamaIndex's own templates frame context, with the question
+after them; the emulator then answers with the retrieved sentence closest to the question, so the
+answer shows which passage reached the model.
 """
 
 from __future__ import annotations
@@ -41,8 +42,10 @@ AGENT_QUESTION = "Use multiply and add: what are 6 times 7 and 6 plus 7?"
 _QA_PROMPT = ChatPromptTemplate([
     ChatMessage(role=MessageRole.SYSTEM, content=(
         "Answer from the documents in the user message only, in at most three sentences.")),
-    ChatMessage(role=MessageRole.USER, content="{query_str}\n---------------------\n"
-                                               "{context_str}"),
+    ChatMessage(role=MessageRole.USER, content="Context information is below.\n"
+                                               "---------------------\n{context_str}\n"
+                                               "---------------------\nQuery: {query_str}\n"
+                                               "Answer:"),
 ])
 
 

@@ -33,6 +33,8 @@ _SAMPLING = (
     "seed",
     "presence_penalty",
     "frequency_penalty",
+    "logprobs",
+    "top_logprobs",
 )
 
 
@@ -316,8 +318,15 @@ def tool_fragments(raw: Any) -> list[ToolCallDelta]:
     return fragments
 
 
-def choice_from_delta(delta: ChatDelta) -> Choice:
+def logprob_entries(logprobs: Any) -> tuple[Mapping[str, Any], ...]:
+    """The token entries of a streamed ``logprobs`` object (``{"content": [...]}``)."""
+    content = logprobs.get("content") if isinstance(logprobs, Mapping) else None
+    return tuple(e for e in content if isinstance(e, Mapping)) if content else ()
+
+
+def choice_from_delta(delta: ChatDelta, logprobs: Any = None) -> Choice:
     """A whole message read as one delta: the same merging rules as a stream."""
     accumulator = StreamAccumulator()
     accumulator.feed(delta)
-    return Choice(accumulator.message(), delta.finish_reason)
+    kept = logprobs if isinstance(logprobs, Mapping) else None
+    return Choice(accumulator.message(), delta.finish_reason, kept)

@@ -118,7 +118,9 @@ def parse_event(event: str, data: Mapping[str, Any], provider: str | None = None
             "finish_reason": output.get("finish_reason"),
         }
     )
-    return _choice_delta(choice, data.get("request_id"))
+    delta = _choice_delta(choice, data.get("request_id"))
+    logprobs = choice.get("logprobs")
+    return delta._replace(logprobs=common.logprob_entries(logprobs)) if logprobs else delta
 
 
 def usage_of(data: Mapping[str, Any]) -> Mapping[str, Any] | None:
@@ -138,7 +140,8 @@ def parse_result(data: Mapping[str, Any], provider: str | None = None) -> ChatRe
     raw_choices = output.get("choices") or [
         {"message": {"content": output.get("text")}, "finish_reason": output.get("finish_reason")}
     ]
-    choices = tuple(common.choice_from_delta(_choice_delta(c)) for c in raw_choices)
+    choices = tuple(
+        common.choice_from_delta(_choice_delta(c), c.get("logprobs")) for c in raw_choices)
     usage = data.get("usage")
     return ChatResult(
         choices=choices or (Choice(common.EMPTY_ASSISTANT, None),),

@@ -98,7 +98,9 @@ def parse_chunk(data: Mapping[str, Any], provider: str | None = None) -> ChatDel
     if not choices:
         return _NO_CHOICE
     choice = choices[0]  # n > 1 is never streamed (the client refuses it)
-    return _delta_of(choice.get("delta") or _EMPTY, choice.get("finish_reason"), data.get("id"))
+    delta = _delta_of(choice.get("delta") or _EMPTY, choice.get("finish_reason"), data.get("id"))
+    logprobs = choice.get("logprobs")
+    return delta._replace(logprobs=common.logprob_entries(logprobs)) if logprobs else delta
 
 
 def usage_of(data: Mapping[str, Any]) -> Mapping[str, Any] | None:
@@ -120,7 +122,8 @@ def parse_result(data: Mapping[str, Any], provider: str | None = None) -> ChatRe
         raise error_from_payload(data, status=200, provider=provider)
     usage = data.get("usage")
     choices = tuple(
-        common.choice_from_delta(_delta_of(c.get("message") or _EMPTY, c.get("finish_reason")))
+        common.choice_from_delta(
+            _delta_of(c.get("message") or _EMPTY, c.get("finish_reason")), c.get("logprobs"))
         for c in sorted(data["choices"], key=lambda c: c.get("index", 0))
     )
     return ChatResult(

@@ -17,7 +17,8 @@ from typing import Any, Generic, TypeVar
 import httpx
 
 from ..auth import SecretAuth
-from ..errors import AuthenticationError, MaaSError
+from ..errors import AuthenticationError, MaaSError, NotFoundError
+from ..hints import fabric_not_found_hint
 from ..transport import AsyncTransport, Transport
 
 T = TypeVar("T")
@@ -74,13 +75,19 @@ def _decode(transport: Transport | AsyncTransport, response: httpx.Response) -> 
 
 
 @contextmanager
-def naming_credentials(auth: httpx.Auth | None) -> Iterator[None]:
-    """A 401 names the credential this client used (``SecretAuth.hint``), not another's."""
+def naming_credentials(auth: httpx.Auth | None, path: str = "") -> Iterator[None]:
+    """A 401 names the credential this client used (``SecretAuth.hint``), not another's; a
+    Fabric 404 names the workspace (and instance) of ``path`` the platform did not find."""
     try:
         yield
     except AuthenticationError as error:
         if isinstance(auth, SecretAuth) and auth.hint and not error.credential_hint:
             error.hint = auth.hint
+        raise
+    except NotFoundError as error:
+        hint = fabric_not_found_hint(path) if error.provider == "huawei-fabric" else None
+        if hint:
+            error.hint = hint
         raise
 
 
@@ -117,7 +124,7 @@ class SyncDriver:
         call: Call | None = paged.first
         count = 0
         while call is not None:
-            with naming_credentials(self._auth):
+            with naming_credentials(self._auth, call.path):
                 payload = self._transport.request_json(call.method, call.path,
                                                        **_send_kwargs(call))
             page = paged.parse(payload, call)
@@ -128,7 +135,7 @@ class SyncDriver:
 
     def _one(self, single: Single[T]) -> T:
         call = single.call
-        with naming_credentials(self._auth):
+        with naming_credentials(self._auth, call.path):
             response = self._transport.request(call.method, call.path, **_send_kwargs(call))
         return single.parse(_decode(self._transport, response))
 
@@ -160,7 +167,7 @@ class AsyncDriver:
         call: Call | None = paged.first
         count = 0
         while call is not None:
-            with naming_credentials(self._auth):
+            with naming_credentials(self._auth, call.path):
                 payload = await self._transport.request_json(
                     call.method, call.path, **_send_kwargs(call)
                 )
@@ -172,7 +179,7 @@ class AsyncDriver:
 
     async def _one(self, single: Single[T]) -> T:
         call = single.call
-        with naming_credentials(self._auth):
+        with naming_credentials(self._auth, call.path):
             response = await self._transport.request(call.method, call.path,
                                                      **_send_kwargs(call))
         return single.parse(_decode(self._transport, response))

@@ -6,10 +6,20 @@ Answer text rule (documented for the test writers):
   (Chinese when the user text is not ASCII);
 * content: ``"Echo: <last user text>"`` (``"回答：<text>"`` for non-ASCII text), so the answer
   always contains the word a simple prompt asked for;
-* after tool results: ``"Based on the tool results: <r1>; <r2>."``;
-* ``response_format`` ``json_schema`` -> JSON valid for the schema; ``json_object`` ->
+* retrieved context (RAG): text between two lines of dashes in any message, as LlamaIndex's
+  templates frame it -> ``"From the context: <the context sentence sharing most words with the
+  question>"`` (the question: the text after ``Query:``, else the last user text), so an answer
+  shows that the retrieved text reached the model;
+* after tool results: ``"Based on the tool results: <r1>; <r2>."``, unless a tool the user named
+  has not been called yet in this tool loop (one call per turn without ``parallel_tool_calls``,
+  PROTOCOLS A.3 / 2026 A.6): then that tool is called next;
+* ``response_format`` ``json_schema`` -> JSON valid for the schema; ``json_object`` -> the object
+  the prompt describes: a JSON schema in the prompt (its ``properties``), else a JSON example
+  (its keys), else the quoted names of a prompt that speaks of keys or fields, else
   ``{"answer": "<text>"}``;
-* tools offered (``tool_choice`` not ``none``, last message not a tool result) -> tool calls.
+* tools offered (``tool_choice`` not ``none``, last message not a tool result) -> tool calls;
+* ``n`` > 1 -> n choices (the same deterministic answer); ``logprobs`` -> a log probability per
+  content piece (``top_logprobs`` alternatives each).
 
 Text is cut into small pieces (one "token" each: a word with its leading space, or two CJK
 characters); ``forced_tokens`` (header ``X-Emulator-Tokens``) repeats the answer pieces to exactly
@@ -50,6 +60,8 @@ class ChatInput:
     tool_id_prefix: str = "call_"
     cached: bool = False
     think_open: bool = True  # quirk think_tags=no_open drops the opening tag (PROTOCOLS F5b)
+    n: int = 1
+    logprobs: int | None = None  # None: not asked; else the number of top_logprobs per token
 
 
 @dataclass
@@ -132,7 +144,37 @@ def _answer_text(req: ChatInput, user: str) -> str:
     if last.get("role") == "tool":
         results = [str(m.get("text", "")) for m in _trailing_tool_messages(req.messages)]
         return f"Based on the tool results: {'; '.join(results)}."
+    grounded = _context_answer(req.messages, user)
+    if grounded:
+        return grounded
     return f"Echo: {user}" if is_ascii(user) else f"回答：{user}"
+
+
+_CONTEXT = re.compile(r"^-{5,}\s*$\n(.*?)\n^-{5,}\s*$", re.MULTILINE | re.DOTALL)
+_QUERY = re.compile(r"Query:\s*(.*?)\s*(?:\nAnswer:|$)", re.DOTALL)
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+_WORDS = re.compile(r"[a-z0-9]{3,}")
+_COMMON = frozenset((
+    "the", "and", "for", "are", "with", "what", "which", "does", "this", "that", "from", "how",
+    "why", "when", "who", "you", "your", "its", "into", "can",
+))
+
+
+def _context_answer(messages: list[dict[str, Any]], user: str) -> str | None:
+    """RAG: the retrieved sentence that shares most words with the question, if any does."""
+    contexts = [c for m in messages for c in _CONTEXT.findall(str(m.get("text") or ""))]
+    if not contexts:
+        return None
+    query = _QUERY.search(user)
+    question = _content_words(query.group(1) if query else user)
+    sentences = [s.strip() for c in contexts for s in _SENTENCE.findall(c) if s.strip()]
+    scored = [(len(question & _content_words(s)), -i, s) for i, s in enumerate(sentences)]
+    best = max(scored, default=(0, 0, ""))
+    return f"From the context: {best[2]}" if best[0] > 0 else None
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in _WORDS.findall(text.lower()) if w not in _COMMON}
 
 
 def _trailing_tool_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -144,16 +186,51 @@ def _trailing_tool_messages(messages: list[dict[str, Any]]) -> list[dict[str, An
     return tail
 
 
-_KEY_NAMES = re.compile(r"'(\w+)'")
+_QUOTED = re.compile(r"""['"`](\w+)['"`]""")
+_SPEAKS_OF_KEYS = re.compile(r"\b(keys?|fields?|properties|attributes)\b", re.IGNORECASE)
 
 
-def _json_object(req: ChatInput, user: str) -> dict[str, str]:
-    """JSON mode: the keys the prompt asks for ("with 'setup' and 'punchline' keys"), else
+def _json_object(req: ChatInput, user: str) -> Any:
+    """JSON mode: the object the prompt describes (schema, example or named keys), else
     ``{"answer": ...}``: a stand-in for a model that follows the prompt's format."""
-    keys = _KEY_NAMES.findall(user) if "key" in user.lower() else []
+    prompt = "\n".join(str(m.get("text") or "") for m in req.messages)
+    for found in _embedded_objects(prompt):
+        if isinstance(found.get("properties"), dict):
+            return value_for(found, user)
+        if found:
+            return {key: _like(value, key, user) for key, value in found.items()}
+    keys = list(dict.fromkeys(_QUOTED.findall(prompt))) if _SPEAKS_OF_KEYS.search(prompt) else []
     if keys:
         return {key: f"{key} about {topic_word(user)}" for key in keys}
     return {"answer": _answer_text(req, user)}
+
+
+def _embedded_objects(text: str) -> list[dict[str, Any]]:
+    """Every JSON object written in ``text`` (outermost ones), in order."""
+    decoder, found, index = json.JSONDecoder(), [], text.find("{")
+    while index != -1:
+        try:
+            value, end = decoder.raw_decode(text, index)
+        except ValueError:
+            index = text.find("{", index + 1)
+            continue
+        if isinstance(value, dict):
+            found.append(value)
+        index = text.find("{", end)
+    return found
+
+
+def _like(example: Any, key: str, user: str) -> Any:
+    """A value of the example's type for ``key``."""
+    if isinstance(example, bool):
+        return True
+    if isinstance(example, (int, float)):
+        return example
+    if isinstance(example, list):
+        return example[:1]
+    if isinstance(example, dict):
+        return {k: _like(v, k, user) for k, v in example.items()}
+    return f"{key} about {topic_word(user)}"
 
 
 def _content_pieces(req: ChatInput, user: str) -> list[str]:
@@ -182,14 +259,29 @@ def _chosen_tools(req: ChatInput, user: str) -> list[dict[str, Any]]:
     choice = req.tool_choice
     if not req.tools or choice == "none" or not req.messages:
         return []
+    named = [t for t in req.tools if t.get("name") and str(t["name"]).lower() in user.lower()]
     if req.messages[-1].get("role") == "tool":
-        return []
+        # One call per turn without parallel_tool_calls: the next named tool not yet called.
+        called = _called_since_user(req.messages)
+        named = [t for t in named if t["name"] not in called]
+        return named if req.parallel_tool_calls else named[:1]
     if isinstance(choice, dict):
         name = (choice.get("function") or {}).get("name")
         return [t for t in req.tools if t.get("name") == name][:1] or req.tools[:1]
-    named = [t for t in req.tools if t.get("name") and str(t["name"]).lower() in user.lower()]
     chosen = named or req.tools[:1]
     return chosen if req.parallel_tool_calls else chosen[:1]
+
+
+def _called_since_user(messages: list[dict[str, Any]]) -> set[str]:
+    """Names of the tools called by assistant messages after the last user message."""
+    called: set[str] = set()
+    for message in reversed(messages):
+        if message.get("role") == "user":
+            break
+        for call in message.get("tool_calls") or []:
+            if isinstance(call, dict):
+                called.add(str((call.get("function") or {}).get("name")))
+    return called
 
 
 def _tool_calls(req: ChatInput, user: str) -> list[ToolCallPlan]:
@@ -238,3 +330,32 @@ def _message_text(message: dict[str, Any]) -> str:
     calls = message.get("tool_calls") or []
     args = " ".join(str((c.get("function") or {}).get("arguments", "")) for c in calls)
     return f"{message.get('text') or ''} {args}"
+
+
+def logprob_content(content: list[str], top: int) -> list[dict[str, Any]]:
+    """OpenAI's ``logprobs.content`` for the answer pieces (DashScope uses the same shape,
+    PROTOCOLS A.3 ``logprobs`` / ``top_logprobs``): deterministic, never for reasoning."""
+    entries = []
+    for position, token in enumerate(content):
+        logprob = -round(0.05 * (position % 7 + 1), 4)
+        alternatives = [{"token": token, "logprob": logprob, "bytes": list(token.encode())}]
+        alternatives += [
+            {"token": f"{token}{k}", "logprob": logprob - k, "bytes": list(f"{token}{k}".encode())}
+            for k in range(1, top)
+        ]
+        entries.append({"token": token, "logprob": logprob, "bytes": list(token.encode()),
+                        "top_logprobs": alternatives[:top]})
+    return entries
+
+
+def requested_logprobs(fields: dict[str, Any]) -> int | None:
+    """``None`` unless ``logprobs`` is true; then how many alternatives (``top_logprobs``)."""
+    if fields.get("logprobs") is not True:
+        return None
+    top = fields.get("top_logprobs")
+    return top if isinstance(top, int) and not isinstance(top, bool) else 0
+
+
+def requested_n(fields: dict[str, Any]) -> int:
+    n = fields.get("n")
+    return n if isinstance(n, int) and not isinstance(n, bool) and n > 1 else 1

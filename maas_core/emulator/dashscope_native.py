@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from maas_core.emulator import errors, models, validation, wire
-from maas_core.emulator.answer import ChatInput, make_plan
+from maas_core.emulator.answer import ChatInput, make_plan, requested_logprobs, requested_n
 from maas_core.emulator.context import Context, endpoint, json_response, read_json, stream_interrupt
 from maas_core.emulator.errors import PlatformError
 from maas_core.emulator.native_frames import NativeFramer
@@ -129,6 +129,8 @@ async def _generation(ctx: Context, request: Request, *, multimodal: bool) -> Re
         message_format=message_format,
         multimodal=multimodal,
         incremental=params.get("incremental_output", spec.incremental_default),
+        n=req.n,
+        logprobs=req.logprobs,
     )
     if not stream:
         return json_response(ctx, framer.body().encode())
@@ -214,6 +216,8 @@ def _chat_input(
         cached=ctx.state.cache_hit(
             ctx.platform + spec.name, (body.get("input") or {}).get("messages") or []
         ),
+        n=requested_n(params),
+        logprobs=requested_logprobs(params),
     )
 
 

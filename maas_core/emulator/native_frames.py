@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from maas_core.emulator.answer import Plan
+from maas_core.emulator.answer import Plan, logprob_content
 from maas_core.emulator.streaming import Step, ToolFrag, dumps
 
 
@@ -24,8 +24,11 @@ class NativeFramer:
         message_format: bool,
         multimodal: bool,
         incremental: bool,
+        n: int = 1,
+        logprobs: int | None = None,
     ) -> None:
         self.plan, self.request_id, self.thinking = plan, request_id, thinking
+        self.n, self.logprobs = n, logprobs
         self.message_format, self.multimodal, self.incremental = (
             message_format,
             multimodal,
@@ -44,7 +47,8 @@ class NativeFramer:
                 content = text
             tools = self._tools(step.tools, calls) if step.tools else None
             finish = step.finish or "null"
-            output = self._output(content, step.reasoning or "", tools, finish)
+            output = self._output(content, step.reasoning or "", tools, finish,
+                                  self._step_logprobs(step))
             usage = self._usage(step.tokens, step.reasoning_tokens)
             head = f"id:{n}\nevent:result\n:HTTP_STATUS/200\ndata:"
             yield f'{head}{{"output":{output},"usage":{usage}{self._tail}'.encode()
@@ -65,7 +69,14 @@ class NativeFramer:
             call["function"]["arguments"] += frag.arguments
         return list(calls.values())
 
-    def _output(self, content: str, reasoning: str, tools: list | None, finish: str) -> str:
+    def _step_logprobs(self, step: Step) -> dict[str, Any] | None:
+        """The event's ``logprobs``: its content piece's entry, when asked for (A.3)."""
+        if self.logprobs is None or not step.content:
+            return None
+        return {"content": logprob_content([step.content], self.logprobs)}
+
+    def _output(self, content: str, reasoning: str, tools: list | None, finish: str,
+                logprobs: dict[str, Any] | None = None) -> str:
         if not self.message_format:
             return f'{{"finish_reason":"{finish}","text":{dumps(content)}}}'
         message: dict[str, Any] = {"content": [{"text": content}] if self.multimodal else content}
@@ -76,7 +87,9 @@ class NativeFramer:
         if tools:
             message["tool_calls"] = tools
         message["role"] = "assistant"
-        return f'{{"choices":[{{"message":{dumps(message)},"finish_reason":"{finish}"}}]}}'
+        extra = f',"logprobs":{dumps(logprobs)}' if logprobs else ""
+        return (f'{{"choices":[{{"message":{dumps(message)},"finish_reason":"{finish}"'
+                f'{extra}}}]}}')
 
     def _usage(self, output: int, reasoning: int) -> str:
         if self.multimodal:
@@ -131,8 +144,11 @@ class NativeFramer:
                 }
                 for c in p.tool_calls
             ]
-        choice = {"finish_reason": p.finish_reason, "message": message}
-        return f'{{"output":{dumps({"choices": [choice]})},"usage":{usage}{self._tail.rstrip()}'
+        choice: dict[str, Any] = {"finish_reason": p.finish_reason, "message": message}
+        if self.logprobs is not None:  # A.3 logprobs / top_logprobs
+            choice["logprobs"] = {"content": logprob_content(p.content, self.logprobs)}
+        choices = [{**choice, "index": i} if self.n > 1 else choice for i in range(self.n)]
+        return f'{{"output":{dumps({"choices": choices})},"usage":{usage}{self._tail.rstrip()}'
 
 
 def _tool_fragment(frag: ToolFrag) -> dict[str, Any]:

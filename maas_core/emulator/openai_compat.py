@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from maas_core.emulator import errors, models, validation, wire
-from maas_core.emulator.answer import ChatInput, make_plan
+from maas_core.emulator.answer import ChatInput, make_plan, requested_logprobs, requested_n
 from maas_core.emulator.context import Context, endpoint, json_response, read_json, stream_interrupt
 from maas_core.emulator.errors import PlatformError
 from maas_core.emulator.openai_frames import DONE, OpenAIFramer
@@ -220,6 +220,8 @@ def _chat_input(
         forced_tokens=ctx.forced_tokens,
         think_open=ctx.quirks.think_tags != "no_open",
         cached=ctx.state.cache_hit(ctx.platform + spec.name, body.get("messages") or []),
+        n=requested_n(body),
+        logprobs=requested_logprobs(body),
     )
 
 
@@ -235,6 +237,8 @@ def _respond(
         quirks=ctx.quirks,
         usage_mode=usage,
         usage_details=details,
+        n=req.n,
+        logprobs=req.logprobs,
     )
     if body.get("stream") is not True:
         return json_response(ctx, dumps(framer.completion()).encode())

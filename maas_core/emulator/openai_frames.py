@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from maas_core.emulator.answer import Plan
+from maas_core.emulator.answer import Plan, logprob_content
 from maas_core.emulator.config import Quirks
 from maas_core.emulator.streaming import Step, ToolFrag, dumps
 
@@ -32,8 +32,11 @@ class OpenAIFramer:
         quirks: Quirks,
         usage_mode: str,
         usage_details: bool,
+        n: int = 1,
+        logprobs: int | None = None,
     ) -> None:
         self.style, self.model, self.plan, self.thinking = style, model, plan, thinking
+        self.n, self.logprobs = n, logprobs
         self.quirks, self.usage_mode, self.details = quirks, usage_mode, usage_details
         self.id = f"chat-{uuid.uuid4().hex}" if style == "maas" else f"chatcmpl-{uuid.uuid4()}"
         self.created = int(time.time())
@@ -47,7 +50,7 @@ class OpenAIFramer:
             usage = None
             if self._every or (step.finish and self.usage_mode == "finish"):
                 usage = self._usage(step.tokens, step.reasoning_tokens)
-            yield self._chunk(self._delta(step), step.finish, usage)
+            yield self._chunk(self._delta(step), step.finish, usage, self._step_logprobs(step))
         if self.usage_mode == "final":
             usage = self._usage(self.plan.output_tokens, self.plan.reasoning_tokens)
             yield self._head_raw('"choices":[]', usage)
@@ -77,11 +80,20 @@ class OpenAIFramer:
             return f"{self._head}{choices}{usage_part}{self._tail}".encode()
         return f'{self._head}{choices},"usage":{dumps(usage)}{self._tail}'.encode()
 
-    def _chunk(self, delta: dict[str, Any], finish: str | None, usage: dict | None) -> bytes:
+    def _chunk(self, delta: dict[str, Any], finish: str | None, usage: dict | None,
+               logprobs: str = "null") -> bytes:
         fin = "null" if finish is None else f'"{finish}"'
         stop = ',"stop_reason":null' if finish and self.style == "maas" else ""
-        choice = f'{{"index":0,"delta":{dumps(delta)},"logprobs":null,"finish_reason":{fin}{stop}}}'
+        choice = (f'{{"index":0,"delta":{dumps(delta)},"logprobs":{logprobs},'
+                  f'"finish_reason":{fin}{stop}}}')
         return self._head_raw(f'"choices":[{choice}]', usage)
+
+    def _step_logprobs(self, step: Step) -> str:
+        """The chunk's ``logprobs`` (JSON): its content piece's entry, when asked for."""
+        if self.logprobs is None or not step.content:
+            return "null"
+        entry = logprob_content([step.content], self.logprobs)[0]
+        return dumps({"content": [entry]})
 
     def _role_delta(self) -> dict[str, Any]:
         if self.style == "compat" and self.thinking:
@@ -150,32 +162,35 @@ class OpenAIFramer:
     # ---- non-streaming ---------------------------------------------------------------------
     def completion(self) -> dict[str, Any]:
         p = self.plan
-        usage = self._usage(p.output_tokens, p.reasoning_tokens)
+        # n choices: the answer counted once per choice, as vLLM and OpenAI count completions.
+        usage = self._usage(p.output_tokens * self.n, p.reasoning_tokens * self.n)
+        logprobs = (None if self.logprobs is None
+                    else {"content": logprob_content(p.content, self.logprobs)})
         if self.style == "maas":
-            choice = {
-                "index": 0,
+            choices: list[dict[str, Any]] = [{
+                "index": i,
                 "message": self._message(),
-                "logprobs": None,
+                "logprobs": logprobs,
                 "finish_reason": p.finish_reason,
                 "stop_reason": None,
-            }
+            } for i in range(self.n)]
             return {
                 "id": self.id,
                 "object": "chat.completion",
                 "created": self.created,
                 "model": self.model,
-                "choices": [choice],
+                "choices": choices,
                 "usage": usage,
                 "prompt_logprobs": None,
             }
-        choice = {
+        choices = [{
             "message": self._message(),
             "finish_reason": p.finish_reason,
-            "index": 0,
-            "logprobs": None,
-        }
+            "index": i,
+            "logprobs": logprobs,
+        } for i in range(self.n)]
         return {
-            "choices": [choice],
+            "choices": choices,
             "object": "chat.completion",
             "usage": usage,
             "created": self.created,

@@ -81,9 +81,9 @@ def test_query_engine_retrieves_bundled_docs(capsys: pytest.CaptureFixture[str])
     sources = [line.split()[1] for line in out.splitlines() if line.startswith("  source ")]
     assert code == 0 and sources[0] == "dashscope_overview.md" and len(sources) == 2
     assert "  index     4 documents, bge-m3 embeddings, bge-reranker-v2-m3 rerank" in out
-    assert "  answer:   Echo: Which header carries the DashScope API key" in out
-    # The reranked passage reached the model: the emulator echoes the user message.
-    assert "DashScope API key in the header `Authorization: Bearer <DASHSCOPE_API_KEY>`" in out
+    # the reranked text reached the model: the answer quotes it, not the bare question
+    assert ("  answer:   From the context: DashScope API key in the header `Authorization: "
+            "Bearer <DASHSCOPE_API_KEY>`.") in out
 
 
 def test_discovery_resolves_my_services_and_deployments(

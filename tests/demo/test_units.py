@@ -109,7 +109,7 @@ def test_find_error_in_causes_contexts_and_groups() -> None:
      "this model or workspace; enable the service or use its own key"),
     (RateLimitError("Requests rate limit exceeded.", code="Throttling", provider="huawei-maas"),
      None, "error: MaaS answered 429 Throttling: Requests rate limit exceeded. - slow down or "
-     "raise the quota; retried automatically with backoff"),
+     "raise the quota"),
     (APIConnectionError("[dashscope] ConnectError calling http://x/api/v1: refused"), DASHSCOPE,
      "error: cannot reach DashScope (ConnectError calling http://x/api/v1: refused) - check "
      "DASHSCOPE_BASE_URL and your network"),

@@ -3,14 +3,16 @@ once as a real subprocess)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import re
 import subprocess
 import sys
 
 import pytest
 
-from maas_core.cli import main
+from maas_core.cli import main, table
 from maas_core.emulator import Emulator
 from maas_core.emulator.management import ManagementConfig
 
@@ -75,7 +77,58 @@ def test_errors_are_one_line(urls: list[str], emu: Emulator, mcfg: ManagementCon
     monkeypatch.delenv("DASHSCOPE_API_KEY")
     code, _, err = run(["deployments", "--base-url", emu.dashscope_base_url], capsys)
     assert code == 2 and err.strip() == (
-        "maas-models: error: no DashScope API key: pass api_key=... or set DASHSCOPE_API_KEY")
+        "maas-models: error: no DashScope API key: pass --api-key-env NAME or set "
+        "DASHSCOPE_API_KEY")
+
+
+def test_hints_name_options_that_exist(urls: list[str], emu: Emulator,
+                                       monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("MAAS_API_KEY", "sk-wrong-key")
+    code, _, err = run(["models", "--base-url", emu.maas_base_url], capsys)
+    assert code == 1 and "(--api-key-env NAME or MAAS_API_KEY)" in err
+    assert "api_key=" not in err and "sk-wrong-key" not in err
+    monkeypatch.setenv("HUAWEICLOUD_IAM_PASSWORD", "wrong-password-123")
+    code, _, err = run(["services", *urls], capsys)
+    assert code == 1 and "HUAWEICLOUD_IAM_PASSWORD" in err
+    assert not re.search(r"\b(password|username|domain|project_id|token)=", err), err
+    monkeypatch.delenv("HUAWEICLOUD_FABRIC_WORKSPACE_ID", raising=False)
+    code, _, err = run(["instances", *urls], capsys)
+    assert code == 2 and "--workspace-id" in err and "workspace_id=" not in err
+
+
+def test_api_key_from_another_variable(emu: Emulator, monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("MAAS_API_KEY", raising=False)
+    monkeypatch.setenv("MY_MAAS_KEY", emu.api_key)
+    code, out, _ = run(["models", "--api-key-env", "MY_MAAS_KEY", "--base-url",
+                        emu.maas_base_url], capsys)
+    assert code == 0 and "DeepSeek-R1" in out
+    code, _, err = run(["models", "--api-key-env", "UNSET_VARIABLE_X"], capsys)
+    assert code == 2 and "the variable UNSET_VARIABLE_X is not set" in err
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["models", "--help"], ["services", "--help"]])
+def test_help_lists_the_environment(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(argv)
+    out = capsys.readouterr().out
+    for name in ("MAAS_API_KEY", "DASHSCOPE_API_KEY", "HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_TOKEN",
+                 "HUAWEICLOUD_IAM_USERNAME", "HUAWEICLOUD_FABRIC_WORKSPACE_ID", "--api-key-env"):
+        assert name in out
+
+
+def test_no_always_empty_columns() -> None:
+    rows = [Row("a", None), Row("b", "")]
+    assert table(rows, ["name", "description"]).splitlines()[0] == "NAME"
+    assert table([Row("a", "x")], ["name", "description"]).splitlines()[0].split() == [
+        "NAME", "DESCRIPTION"]
+
+
+@dataclasses.dataclass
+class Row:
+    name: str
+    description: str | None
 
 
 def test_subprocess(emu: Emulator, mcfg: ManagementConfig) -> None:

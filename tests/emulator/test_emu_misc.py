@@ -44,7 +44,11 @@ def test_cli_prints_urls() -> None:
         command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     ) as proc:
         try:
-            lines = [proc.stdout.readline() for _ in range(7)] if proc.stdout else []
+            lines = []
+            while proc.stdout and (line := proc.stdout.readline()):
+                lines.append(line)
+                if "DashScope workspace" in line:  # the banner's last line
+                    break
         finally:
             proc.terminate()
             proc.wait(timeout=10)

@@ -134,7 +134,8 @@ def test_request_fields_and_routing() -> None:
         0.3, 20, 5, 0.5)
     assert request.seed == 7 and request.enable_thinking is True and request.stream
     assert request.reasoning_passback == "always" and request.include_usage is False
-    assert request.extra_body == {"user": "u", "repetition_penalty": 1.1, "logprobs": True}
+    assert request.extra_body == {"user": "u", "repetition_penalty": 1.1}
+    assert request.logprobs is True  # a request field now (returned in response_metadata)
     assert request.extra_headers == {"X-A": "1"}
 
 

@@ -99,7 +99,7 @@ async def test_query_engine(make, streaming: bool) -> None:
     llm = make("dashscope", "qwen-plus", enable_thinking=True)
     docs = [Document(text=t) for t in ("Cats purr.", "Dogs bark.", "Birds sing.")]
     index = VectorStoreIndex.from_documents(docs, embed_model=MockEmbedding(embed_dim=8))
-    engine = index.as_query_engine(llm=llm, streaming=streaming, similarity_top_k=2)
+    engine = index.as_query_engine(llm=llm, streaming=streaming, similarity_top_k=3)
     question = "What do cats do?"
     if streaming:
         response = engine.query(question)
@@ -111,5 +111,6 @@ async def test_query_engine(make, streaming: bool) -> None:
         response = engine.query(question)
         text = str(response)
         assert str(await engine.aquery(question)) == text
-    assert text.startswith("Echo:") or text.startswith("回答")
-    assert len(response.source_nodes) == 2
+    # MockEmbedding ranks at random: all three retrieved, the answer quotes the one on cats
+    assert text == "From the context: Cats purr."  # the retrieved text reached the model
+    assert len(response.source_nodes) == 3

@@ -40,7 +40,7 @@ def check_chat_stream(chunks: list[ChatResponse], reasons: bool) -> None:
     assert text == "Echo: hello"
     assert thinking == (THINKING if reasons else "")
     if reasons:  # reasoning-only chunks are kept, and come first
-        assert chunks[0].additional_kwargs["thinking_delta"]
+        assert chunks[0].additional_kwargs.get("thinking_delta")
         assert not chunks[0].delta
     check_message(chunks[-1], reasons)
     assert all("usage" not in (c.raw or {}) for c in chunks[:-1])
@@ -143,7 +143,7 @@ def test_think_tags_are_split(make, emu) -> None:  # type: ignore[no-untyped-def
     assert isinstance(response.message.blocks[0], ThinkingBlock)
     assert "<think>" not in (response.message.content or "")
     chunks = list(llm.stream_chat(USER))
-    assert "".join(c.additional_kwargs["thinking_delta"] or "" for c in chunks)
+    assert "".join(c.additional_kwargs.get("thinking_delta") or "" for c in chunks)
     assert "think>" not in (chunks[-1].message.content or "")
 
 
@@ -165,7 +165,7 @@ async def test_stopping_a_stream_early_releases_it(make) -> None:  # type: ignor
     llm = make("maas", "DeepSeek-R1")
     stream = await llm.astream_chat(USER)
     first = await stream.__anext__()
-    assert first.additional_kwargs["thinking_delta"]
+    assert first.additional_kwargs.get("thinking_delta")
     await stream.aclose()
     chunks = llm.stream_chat(USER)
     assert next(chunks).message.blocks
