@@ -11,13 +11,20 @@ collector. So, when no ``http_client`` is given to a transport:
 * async calls share one ``httpx.AsyncClient`` per event loop. A pool is bound to the loop its
   sockets were opened on, so it is closed *on that loop* when the loop shuts down: a keeper async
   generator registered with the loop is finalised by ``loop.shutdown_asyncgens()`` (which
-  ``asyncio.run`` and pytest-asyncio call before closing a loop) and closes the pool.
+  ``asyncio.run`` and pytest-asyncio call before closing a loop) and closes the pool. A loop
+  closed without that call (``loop.close()`` alone) is noticed when the next loop opens a pool:
+  the dead loop's sockets are closed then, and neither loop nor pool is kept;
+* no pool crosses a ``fork``: a child (gunicorn ``--preload``, Celery prefork, multiprocessing)
+  that wrote on the parent's keep-alive sockets would interleave its requests with the parent's
+  and read another process's answers. The child forgets every pool it inherited (without closing
+  them: the sockets still belong to the parent) and opens its own on first use.
 """
 
 from __future__ import annotations
 
 import asyncio
 import atexit
+import os
 import socket
 import threading
 from collections.abc import AsyncGenerator
@@ -44,6 +51,17 @@ class _NoCookies(CookieJar):
 # A request goes out as two writes (headers, then body): with Nagle's algorithm on, the body
 # waits for the ACK of the headers, which the server delays (up to 40 ms on Linux).
 _NO_DELAY = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+
+
+def _forget_after_fork() -> None:
+    global _lock
+    _lock = threading.Lock()  # the parent's may have been held by another thread at fork time
+    _sync.clear()
+    _by_loop.clear()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 def _options() -> dict[str, Any]:
