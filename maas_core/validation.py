@@ -43,7 +43,7 @@ def clean_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
 
 
 def _clean_credentials(value: str) -> str:
-    """``Bearer  sk-...\\n`` -> ``Bearer sk-...``: whitespace around the token is never part of it."""
+    """``Bearer  sk-...\\n`` -> ``Bearer sk-...``: whitespace around a token is not part of it."""
     scheme, _, token = value.partition(" ")
     return f"{scheme} {token.strip()}" if token else scheme
 
