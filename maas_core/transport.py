@@ -140,14 +140,17 @@ class _BaseTransport:
             kwargs["auth"] = self._auth
         return kwargs
 
-    def _attempt_timeout(self, budget: RetryBudget) -> httpx.Timeout:
-        """This attempt's ``httpx`` timeouts: never past the call's deadline, nor the idle limit."""
-        idle = self.stream_idle_timeout
-        limit = min(budget.remaining(), idle if idle is not None else float("inf"))
-        if limit == float("inf"):
-            return self.timeout
-        limit = max(limit, 0.001)
+    def _attempt_timeout(self, budget: RetryBudget, stream: bool = False) -> httpx.Timeout:
+        """This attempt's ``httpx`` timeouts: a stream waits ``stream_idle_timeout`` per read;
+        nothing waits past the call's deadline."""
         t = self.timeout
+        if stream and self.stream_idle_timeout is not None:
+            t = httpx.Timeout(connect=t.connect, read=self.stream_idle_timeout, write=t.write,
+                              pool=t.pool)
+        limit = budget.remaining()
+        if limit == float("inf"):
+            return t
+        limit = max(limit, 0.001)
         return httpx.Timeout(
             connect=_min(t.connect, limit), read=_min(t.read, limit),
             write=_min(t.write, limit), pool=_min(t.pool, limit),
@@ -233,6 +236,10 @@ class _BaseTransport:
             raise self._unexpected(response, what or "JSON", f"not JSON ({exc})") from None
         if what is not None and not isinstance(value, dict):
             raise self._unexpected(response, what, f"a JSON {type(value).__name__}")
+        request_id = response.headers.get("x-request-id")
+        if what is not None and request_id and "request_id" not in value:
+            # The header names an answer (or a 200 error body) that does not name itself.
+            value["request_id"] = request_id
         return value
 
     def _unexpected(self, response: httpx.Response, what: str, why: str) -> APIStatusError:
@@ -360,7 +367,7 @@ class Transport(_BaseTransport):
         kwargs = self._request_kwargs(json, None, headers)
         budget = self._budget()
         while True:
-            kwargs["timeout"] = self._attempt_timeout(budget)
+            kwargs["timeout"] = self._attempt_timeout(budget, stream=True)
             try:
                 with self._http().stream(method, url, **kwargs) as response:
                     logger.debug("%s %s -> %s (stream)", method, url, response.status_code)
@@ -468,7 +475,7 @@ class AsyncTransport(_BaseTransport):
         kwargs = self._request_kwargs(json, None, headers)
         budget = self._budget()
         while True:
-            kwargs["timeout"] = self._attempt_timeout(budget)
+            kwargs["timeout"] = self._attempt_timeout(budget, stream=True)
             try:
                 http = await self._http()
                 async with http.stream(method, url, **kwargs) as response:

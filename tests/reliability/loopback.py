@@ -61,6 +61,7 @@ class Loopback:
         self.stop = threading.Event()
         self.connections: list[Connection] = []
         self._server = socket.create_server(("127.0.0.1", 0))
+        self._server.settimeout(0.05)  # accept() polls ``stop``: closing alone does not wake it
         self.port = self._server.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}/v1"
         self._threads: list[threading.Thread] = []
@@ -81,8 +82,11 @@ class Loopback:
         while not self.stop.is_set():
             try:
                 sock, _ = self._server.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
+            sock.settimeout(None)
             thread = threading.Thread(target=self._serve, args=(sock,), daemon=True)
             thread.start()
             self._threads.append(thread)
