@@ -35,6 +35,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
@@ -71,20 +72,38 @@ class MaaSError(Exception):
     def __reduce__(self) -> tuple[Any, ...]:
         # Classes made at run time (in-stream variants, framework mixes) are not importable by
         # name: pickle a recipe that makes them again.
-        cls = type(self)
-        return (_restore, (_RECIPES.get(cls, cls), self.args, dict(self.__dict__)))
+        return (_restore, (_class_spec(type(self)), self.args, dict(self.__dict__)))
 
 
-_RECIPES: dict[type, tuple[Any, tuple[Any, ...]]] = {}
+@dataclass(frozen=True)
+class _Recipe:
+    factory: Any
+    args: tuple[Any, ...]
+
+
+_RECIPES: dict[type, _Recipe] = {}
 
 
 def register_recipe(cls: type, factory: Any, *args: Any) -> None:
-    """Record how to rebuild the run-time class ``cls``: ``factory(*args)`` (picklable parts)."""
-    _RECIPES[cls] = (factory, args)
+    """Record how to rebuild the run-time class ``cls``: ``factory(*args)``."""
+    _RECIPES[cls] = _Recipe(factory, args)
 
 
-def _restore(recipe: Any, args: tuple[Any, ...], state: dict[str, Any]) -> MaaSError:
-    cls = recipe if isinstance(recipe, type) else recipe[0](*recipe[1])
+def _class_spec(cls: Any) -> Any:
+    recipe = _RECIPES.get(cls) if isinstance(cls, type) else None
+    if recipe is None:
+        return cls
+    return _Recipe(recipe.factory, tuple(_class_spec(arg) for arg in recipe.args))
+
+
+def _class_of(spec: Any) -> Any:
+    if not isinstance(spec, _Recipe):
+        return spec
+    return spec.factory(*(_class_of(arg) for arg in spec.args))
+
+
+def _restore(spec: Any, args: tuple[Any, ...], state: dict[str, Any]) -> MaaSError:
+    cls = _class_of(spec)
     error: MaaSError = cls.__new__(cls, *args)
     error.args = args
     error.__dict__.update(state)
