@@ -6,6 +6,7 @@ import logging
 import socket
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -138,7 +139,8 @@ class Emulator(ManagementHandle):
         return self.state.config.api_key
 
     @property
-    def requests(self) -> list[RecordedRequest]:
+    def requests(self) -> deque[RecordedRequest]:
+        """The last ``REQUEST_LOG_SIZE`` (1000) requests, oldest first."""
         return self.state.requests
 
     def add_fault(self, spec: dict[str, Any]) -> None:

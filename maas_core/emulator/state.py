@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,10 +23,16 @@ class RecordedRequest:
     query: str = ""
 
 
+REQUEST_LOG_SIZE = 1000
+"""Requests kept in the log, newest last: a long-running emulator must not grow without end."""
+
+
 @dataclass
 class EmulatorState:
     config: EmulatorConfig
-    requests: list[RecordedRequest] = field(default_factory=list)
+    requests: deque[RecordedRequest] = field(
+        default_factory=lambda: deque(maxlen=REQUEST_LOG_SIZE)
+    )
     fault_counts: dict[str, int] = field(default_factory=dict)
     _seen_prefixes: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
