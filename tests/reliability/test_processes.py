@@ -44,7 +44,7 @@ def _child(chat: Any, n: int) -> int:
 
 @pytest.mark.filterwarnings("ignore:.*fork.*:DeprecationWarning")
 def test_forked_children_never_share_pooled_sockets(emu):
-    chat = client(emu, "maas")
+    chat = client(emu, "maas", timeout=3, max_retries=0)
     assert "warm" in chat.chat(_ask("warm")).message.content  # a keep-alive socket in the pool
     pids = []
     for n in range(4):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -119,3 +120,23 @@ def test_retry_after_forms():
     assert 55 < (parse_retry_after({"retry-after": in_a_minute}) or 0) <= 60
     for bad in ("soon", "nan", "-1", "", "Mon, 99 Foo"):
         assert parse_retry_after({"retry-after": bad}) is None
+
+
+async def test_adapters_retry_first_event_throttling(emu):
+    """Through both frameworks, sync and async: QwQ answers although its first frame throttled."""
+    from langchain_maas import ChatDashScope
+    from llamaindex_maas import DashScope
+
+    def headers(name: str) -> dict[str, str]:
+        return {"X-Emulator-Fault": json.dumps(throttle_frame(name))}
+
+    common = {"api_key": emu.api_key, "max_retries": 1, "model": "qwq-plus"}
+    lc = ChatDashScope(base_url=emu.dashscope_base_url, default_headers=headers("lc"), **common)
+    assert "Echo: hi" in lc.invoke("hi").content
+    lc = ChatDashScope(base_url=emu.dashscope_base_url, default_headers=headers("lca"), **common)
+    assert "Echo: hi" in "".join([str(c.content) async for c in lc.astream("hi")])
+    li = DashScope(api_base=emu.dashscope_base_url, default_headers=headers("li"), **common)
+    assert "Echo: hi" in li.complete("hi").text
+    li = DashScope(api_base=emu.dashscope_base_url, default_headers=headers("lia"), **common)
+    assert "Echo: hi" in (await li.acomplete("hi")).text
+    assert chat_calls(emu) == 8
