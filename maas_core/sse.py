@@ -77,15 +77,15 @@ class _Reader:
         self.last_event = time.monotonic()
 
     def feed(self, text: str) -> list[ServerSentEvent]:
-        self.pending += len(text)
-        out = []
-        for line in self.lines.decode(text):
-            event = self.events.decode(line)
-            if event is not None:
-                out.append(event)
-                self.pending = 0
-                if event.data:  # not a keep-alive: an empty event (or ``id:`` alone) is none
-                    self.last_event = time.monotonic()
+        decode = self.events.decode
+        out = [event for line in self.lines.decode(text) if (event := decode(line)) is not None]
+        if out:
+            self.pending = 0
+            # An event without data (an empty one, ``id:`` alone) is a keep-alive, not progress.
+            if out[-1].data or any(event.data for event in out):
+                self.last_event = time.monotonic()
+        else:
+            self.pending += len(text)
         self._check()
         return out
 

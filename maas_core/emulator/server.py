@@ -6,7 +6,6 @@ import logging
 import socket
 import threading
 import time
-from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -139,7 +138,7 @@ class Emulator(ManagementHandle):
         return self.state.config.api_key
 
     @property
-    def requests(self) -> deque[RecordedRequest]:
+    def requests(self) -> list[RecordedRequest]:
         """The last ``REQUEST_LOG_SIZE`` (1000) requests, oldest first."""
         return self.state.requests
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,12 +26,19 @@ REQUEST_LOG_SIZE = 1000
 """Requests kept in the log, newest last: a long-running emulator must not grow without end."""
 
 
+class RequestLog(list[RecordedRequest]):
+    """A list (tests compare and slice it) that keeps only the last ``REQUEST_LOG_SIZE``."""
+
+    def append(self, request: RecordedRequest) -> None:
+        super().append(request)
+        if len(self) > REQUEST_LOG_SIZE:
+            del self[0]
+
+
 @dataclass
 class EmulatorState:
     config: EmulatorConfig
-    requests: deque[RecordedRequest] = field(
-        default_factory=lambda: deque(maxlen=REQUEST_LOG_SIZE)
-    )
+    requests: RequestLog = field(default_factory=RequestLog)
     fault_counts: dict[str, int] = field(default_factory=dict)
     _seen_prefixes: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)

@@ -154,12 +154,12 @@ def test_idle_timeout_is_a_parameter(mode):
 
     def slow_start(conn: Connection) -> None:
         conn.send(head(content_type=SSE))
-        if conn.wait(0.5):
+        if conn.wait(0.35):
             done = json.dumps({"id": "c", "choices": [{"index": 0, "delta": {},
                                                         "finish_reason": "stop"}]})
             conn.send(CHUNK + f"data: {done}\n\ndata: [DONE]\n\n".encode())
 
     with serve(slow_start) as srv:
-        client = ChatClient("maas", api_key="k", base_url=srv.url, timeout=0.3,
+        client = ChatClient("maas", api_key="k", base_url=srv.url, timeout=0.2,
                             stream_idle_timeout=2.0)
         assert "".join(d.content for d in client.stream(request())) == "x"

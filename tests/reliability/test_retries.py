@@ -45,7 +45,7 @@ async def test_throttling_as_first_stream_event_is_retried(emu, mode, platform, 
 
 async def test_first_event_throttling_not_retried_past_max_retries(emu):
     fault = throttle_frame("first-exhausted", times=5)
-    chat = make(emu, "stream", "dashscope", max_retries=1)
+    chat = make(emu, "stream", "dashscope", max_retries=1, retry_base_delay=0.05)
     with pytest.raises(RateLimitError) as info:
         await call(chat, "stream", request("qwq-plus", fault))
     assert info.value.code == "Throttling.RateQuota" and info.value.request_id
