@@ -12,8 +12,8 @@ collector. So, when no ``http_client`` is given to a transport:
   sockets were opened on, so it is closed *on that loop* when the loop shuts down: a keeper async
   generator registered with the loop is finalised by ``loop.shutdown_asyncgens()`` (which
   ``asyncio.run`` and pytest-asyncio call before closing a loop) and closes the pool. A loop
-  closed without that call (``loop.close()`` alone) is noticed when the next loop opens a pool:
-  the dead loop's sockets are closed then, and neither loop nor pool is kept;
+  closed with ``loop.close()`` alone keeps its pool and sockets: close loops with
+  ``asyncio.run`` or call ``loop.shutdown_asyncgens()`` first;
 * no pool crosses a ``fork``: a child (gunicorn ``--preload``, Celery prefork, multiprocessing)
   that wrote on the parent's keep-alive sockets would interleave its requests with the parent's
   and read another process's answers. The child forgets every pool it inherited (without closing
