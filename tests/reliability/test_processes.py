@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import gc
 import os
 import pickle
 from typing import Any
@@ -15,7 +16,7 @@ from llama_index.core.llms import ChatMessage
 from langchain_maas import ChatDashScope, ChatMaaS
 from langchain_maas._errors import to_langchain_error
 from llamaindex_maas import DashScope, MaaS
-from maas_core import ChatRequest, Message, MissingCredentialsError, errors
+from maas_core import ChatRequest, Message, MissingCredentialsError, errors, pools
 from maas_core.errors import (
     APIStatusError,
     MaaSError,
@@ -168,3 +169,28 @@ def test_dashscope_models_copy_too(emu):
     assert "Echo: hi" in pickle.loads(pickle.dumps(lc)).invoke("hi").content
     assert "Echo: hi" in copy.deepcopy(li).complete("hi").text
     asyncio.run(copy.deepcopy(li).acomplete("hi"))
+
+
+# ------------------------------------------------------------------------------ event loops
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts /proc/self/fd")
+def test_loops_closed_without_shutdown_asyncgens_leak_no_socket(emu):
+    """30 loops closed with ``loop.close()`` alone: their pools and sockets must not pile up."""
+    chat = make(emu, "achat")
+
+    def one_loop() -> None:
+        loop = asyncio.new_event_loop()
+        try:
+            assert "hello there" in loop.run_until_complete(call(chat, "achat", request()))
+        finally:
+            loop.close()  # no shutdown_asyncgens(): the keeper of its pool never runs
+
+    one_loop()
+    gc.collect()
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(30):
+        one_loop()
+    gc.collect()
+    assert len(os.listdir("/proc/self/fd")) - before <= 2  # the last loop's socket, both ends
+    assert len(pools._by_loop) <= 1
