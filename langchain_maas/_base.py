@@ -190,6 +190,30 @@ class _BaseChatMaaS(BaseChatModel):
             self._core_platform(), http_client=self.http_async_client, **self._core_kwargs)
         return self
 
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        """A caller's ``httpx`` clients are connections, not values: a deep copy shares them."""
+        memo = {} if memo is None else memo
+        for own in (self.http_client, self.http_async_client):
+            if own is not None:
+                memo[id(own)] = own
+        return super().__deepcopy__(memo)
+
+    def __getstate__(self) -> dict[Any, Any]:
+        """Pickled without a caller's ``httpx`` clients (they cannot leave the process): the
+        unpickled model uses maas_core's shared pools."""
+        state = super().__getstate__()
+        if self.http_client is None and self.http_async_client is None:
+            return state
+        fields = {**state["__dict__"], "http_client": None, "http_async_client": None}
+        private = {k: v for k, v in (state["__pydantic_private__"] or {}).items()
+                   if k not in ("_client", "_async_client")}
+        return {**state, "__dict__": fields, "__pydantic_private__": private}
+
+    def __setstate__(self, state: dict[Any, Any]) -> None:
+        super().__setstate__(state)
+        if "_client" not in (state.get("__pydantic_private__") or {}):
+            self._build_core_clients()  # type: ignore[operator]  # a validator, also a method
+
     async def _aclient(self) -> AsyncChatClient:
         """The async maas_core client (its pool follows the running event loop)."""
         return self._async_client

@@ -12,6 +12,7 @@ the matching ``langchain_core.exceptions`` class, the pattern of langchain-opena
     ├── NotFoundError              ──>    ModelNotFoundError
     ├── RateLimitError             ──>    ModelRateLimitError
     ├── ServerError                ──>    ModelAPIError
+    ├── UnexpectedResponseError    ──>    ModelAPIError
     ├── APIConnectionError         ──>    ModelConnectionError
     └── APITimeoutError            ──>    ModelTimeoutError
 
@@ -47,6 +48,7 @@ __all__ = [
     "MaaSPermissionDeniedError",
     "MaaSRateLimitError",
     "MaaSServerError",
+    "MaaSUnexpectedResponseError",
     "to_langchain_error",
 ]
 
@@ -85,6 +87,10 @@ class MaaSAPITimeoutError(core.APITimeoutError, ModelTimeoutError):
     """The platform did not answer in time."""
 
 
+class MaaSUnexpectedResponseError(core.UnexpectedResponseError, ModelAPIError):
+    """A success status whose body is not a chat completion."""
+
+
 # Most specific first: APITimeoutError before APIConnectionError.
 _PAIRS: tuple[tuple[type[core.MaaSError], type[ModelError]], ...] = (
     (core.AuthenticationError, MaaSAuthenticationError),
@@ -93,6 +99,7 @@ _PAIRS: tuple[tuple[type[core.MaaSError], type[ModelError]], ...] = (
     (core.NotFoundError, MaaSNotFoundError),
     (core.RateLimitError, MaaSRateLimitError),
     (core.ServerError, MaaSServerError),
+    (core.UnexpectedResponseError, MaaSUnexpectedResponseError),
     (core.APITimeoutError, MaaSAPITimeoutError),
     (core.APIConnectionError, MaaSAPIConnectionError),
 )
@@ -108,6 +115,8 @@ def _langchain_class(cls: type[core.MaaSError]) -> type[BaseException] | None:
             # In-stream variants (``RateLimitError`` + ``StreamError``) keep both parents.
             mixed = lc_cls if cls is core_cls else type(
                 cls.__name__, (lc_cls, cls), {"__module__": __name__})
+            if mixed is not lc_cls:  # made here at run time: pickled as a recipe
+                core.register_recipe(mixed, _langchain_class, cls)
             _MIXED[cls] = mixed
             return mixed
     return None

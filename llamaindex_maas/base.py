@@ -148,6 +148,14 @@ class MaaSBaseLLM(FunctionCallingLLM):
         self._async_http_client = async_http_client
         self._check_credentials()
 
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        """A caller's ``httpx`` clients are connections, not values: a deep copy shares them."""
+        memo = {} if memo is None else memo
+        for own in (self._http_client, self._async_http_client):
+            if own is not None:
+                memo[id(own)] = own
+        return super().__deepcopy__(memo)
+
     def _check_credentials(self) -> None:
         platform = get_platform(self._platform_name())
         if platform.requires_api_key and not platform.resolve_api_key(self.api_key):

@@ -30,6 +30,7 @@ from .errors import (
     RateLimitError,
     ServerError,
     StreamError,
+    UnexpectedResponseError,
     UnsupportedParameterError,
 )
 from .profiles import ModelProfile, get_profile, register_profile
@@ -124,6 +125,7 @@ __all__ = [
     "ToolCallDelta",
     "ToolChoice",
     "ToolSpec",
+    "UnexpectedResponseError",
     "UnsupportedParameterError",
     "Usage",
     "__version__",

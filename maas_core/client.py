@@ -39,6 +39,7 @@ from .stream import StreamDecoder
 from .think_tags import split_think_tags
 from .transport import AsyncTransport, Transport
 from .types import ChatDelta, ChatRequest, ChatResult
+from .validation import check_request
 
 __all__ = ["AsyncChatClient", "ChatClient", "MissingCredentialsError"]
 
@@ -75,7 +76,10 @@ class _BaseChatClient:
         profile_overrides: Mapping[str, Any] | None = None,
         think_tags: bool | None = None,
         auth: httpx.Auth | None = None,
+        **limits: Any,
     ) -> None:
+        """``limits``: the transport's ``max_retry_wait``, ``deadline``, ``stream_idle_timeout``
+        and ``max_event_bytes`` (see ``maas_core.transport``)."""
         self.platform = get_platform(platform)
         self.base_url = self.platform.resolve_base_url(base_url, region)
         if not self.base_url:
@@ -99,6 +103,8 @@ class _BaseChatClient:
             "provider": self.platform.label,
             "secrets": (key,) if key else (),
             "auth": auth,  # Huawei IAM token / AK-SK signing (maas_core.auth), e.g. for Fabric
+            "expects": "a chat completion",
+            **limits,
         }
 
     def __repr__(self) -> str:
@@ -109,6 +115,7 @@ class _BaseChatClient:
         return get_profile(self.platform.name, model, self._profile_overrides)
 
     def _call(self, request: ChatRequest, repair: Repair | None = None) -> _Call:
+        check_request(request)
         profile = self.profile(request.model)
         if repair is not None:
             profile = profile.replace(**repair.changes)

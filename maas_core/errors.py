@@ -10,7 +10,8 @@ MaaSError
 │   ├── ConflictError         409
 │   ├── RateLimitError        429 and throttling codes (``retry_after``)
 │   ├── ContentFilterError    content moderation (DataInspectionFailed, ModelArts.81011)
-│   └── ServerError           5xx
+│   ├── ServerError           5xx
+│   └── UnexpectedResponseError  a success status whose body is not the answer asked for
 ├── APIConnectionError        no answer: refused, reset, DNS
 │   └── APITimeoutError
 ├── StreamError               truncated stream, malformed event, or an error frame inside a stream
@@ -24,6 +25,9 @@ Body shapes understood (PROTOCOLS.md A.7, B.5, D.4, E.4): DashScope flat ``{code
 request_id}``; OpenAI nested ``{"error": {...}}``; vLLM flat ``{"object": "error", ...}``;
 ModelArts / Fabric / APIG ``{error_code, error_msg}``; FastAPI ``{"detail": ...}``; SSE-framed
 ``event:error`` text (also inside a 4xx labelled JSON); HTML pages from gateways.
+
+Every error pickles (process pools hand errors back to the parent): with its class, also the
+in-stream variants made at run time, its message, status, code, request id and ``partial``.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import re
 import threading
 import weakref
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
@@ -49,10 +54,13 @@ __all__ = [
     "RateLimitError",
     "ServerError",
     "StreamError",
+    "UnexpectedResponseError",
     "UnsupportedParameterError",
     "error_from_body",
     "error_from_payload",
     "redact",
+    "register_recipe",
+    "unexpected_body",
     "watch_secrets",
 ]
 
@@ -91,6 +99,46 @@ class MaaSError(Exception):
             return ""
         times = "once" if self.retries == 1 else f"{self.retries} times"
         return f"; retried {times} with backoff before giving up"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Classes made at run time (in-stream variants, framework mixes) are not importable by
+        # name: pickle a recipe that makes them again.
+        return (_restore, (_class_spec(type(self)), self.args, dict(self.__dict__)))
+
+
+@dataclass(frozen=True)
+class _Recipe:
+    factory: Any
+    args: tuple[Any, ...]
+
+
+_RECIPES: dict[type, _Recipe] = {}
+
+
+def register_recipe(cls: type, factory: Any, *args: Any) -> None:
+    """Record how to rebuild the run-time class ``cls``: ``factory(*args)``."""
+    _RECIPES[cls] = _Recipe(factory, args)
+
+
+def _class_spec(cls: Any) -> Any:
+    recipe = _RECIPES.get(cls) if isinstance(cls, type) else None
+    if recipe is None:
+        return cls
+    return _Recipe(recipe.factory, tuple(_class_spec(arg) for arg in recipe.args))
+
+
+def _class_of(spec: Any) -> Any:
+    if not isinstance(spec, _Recipe):
+        return spec
+    return spec.factory(*(_class_of(arg) for arg in spec.args))
+
+
+def _restore(spec: Any, args: tuple[Any, ...], state: dict[str, Any]) -> MaaSError:
+    cls = _class_of(spec)
+    error: MaaSError = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class StreamError(MaaSError):
@@ -232,6 +280,13 @@ class RateLimitError(APIStatusError):
     @property
     def retryable(self) -> bool:
         return self.code not in self._NOT_RETRYABLE
+
+
+class UnexpectedResponseError(APIStatusError):
+    """A success status with a body that is not what was asked for (not JSON, not an answer)."""
+
+    default_status = 200
+    base_hint = "the platform or a gateway in between sent an unexpected body; check the base URL"
 
 
 class ContentFilterError(APIStatusError):
@@ -383,6 +438,7 @@ def _in_stream(cls: type[APIStatusError]) -> type[APIStatusError]:
     """The variant of ``cls`` that is also a ``StreamError`` (error frames inside a stream)."""
     if cls not in _IN_STREAM:
         _IN_STREAM[cls] = type(cls.__name__, (cls, StreamError), {"__module__": __name__})
+        register_recipe(_IN_STREAM[cls], _in_stream, cls)
     return _IN_STREAM[cls]
 
 
@@ -427,6 +483,11 @@ def error_from_payload(
 ) -> APIStatusError:
     """Map a decoded JSON error body (any shape) to a typed error."""
     code, message, request_id, body_status = _fields(payload)
+    if status == 200 and not code and not message and not in_stream:
+        return unexpected_body(
+            "a chat completion", "no answer and no error in it", json.dumps(payload)[:_EXCERPT],
+            provider=provider, request_id=request_id,
+        )
     if status is None or (in_stream and body_status):
         status = body_status or status
     cls = _class_for(status, code)
@@ -438,9 +499,8 @@ def error_from_payload(
         "request_id": request_id,
         "provider": provider,
         "body": dict(payload),
+        "retry_after": retry_after,
     }
-    if issubclass(cls, RateLimitError):
-        kw["retry_after"] = retry_after
     return cls(message or "(no message in the error body)", **kw)
 
 
@@ -470,10 +530,33 @@ def error_from_body(
         "request_id": request_id,
         "provider": provider,
         "body": text[:2000],
+        "retry_after": retry_after,
     }
-    if issubclass(cls, RateLimitError):
-        kw["retry_after"] = retry_after
     return cls(message, **kw)
+
+
+_EXCERPT = 200
+
+
+def unexpected_body(
+    what: str,
+    why: str,
+    text: str,
+    *,
+    status: int = 200,
+    provider: str | None = None,
+    request_id: str | None = None,
+) -> UnexpectedResponseError:
+    """The error for a success answer whose body is not ``what`` (with a bounded excerpt)."""
+    excerpt = text[:_EXCERPT] + ("..." if len(text) > _EXCERPT else "")
+    return UnexpectedResponseError(
+        f"the platform answered {status} with a body that is not {what}: {why}; "
+        f"the body starts {excerpt!r}",
+        status=status,
+        request_id=request_id,
+        provider=provider,
+        body=text[:2000],
+    )
 
 
 def _json_object(text: str) -> dict[str, Any] | None:

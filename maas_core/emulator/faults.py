@@ -2,7 +2,8 @@
 
 Spec keys: ``kind`` (``status`` | ``html`` | ``sse_error_body`` | ``error_frame`` | ``disconnect`` |
 ``malformed`` | ``delay`` | ``drip``), ``status``, ``code``, ``message``, ``retry_after``,
-``after`` (events before a stream fault), ``seconds``, ``bytes``, ``interval``, and:
+``after`` (events before a stream fault), ``seconds``, ``bytes``, ``interval``, ``headers`` (extra
+response headers of a ``status`` fault, e.g. ``retry-after-ms``), and:
 
 * ``times``: fail only N requests, then let requests through. Counted per ``id`` (or per header
   text) so a client's retries of the same request hit one counter.
@@ -95,6 +96,7 @@ def error_of(spec: dict, platform: str) -> PlatformError:
 
 
 def retry_headers(spec: dict) -> dict[str, str]:
-    if spec.get("retry_after") is None:
-        return {}
-    return {"retry-after": str(spec["retry_after"])}
+    headers = {str(k): str(v) for k, v in (spec.get("headers") or {}).items()}
+    if spec.get("retry_after") is not None:
+        headers["retry-after"] = str(spec["retry_after"])
+    return headers

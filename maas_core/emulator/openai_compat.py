@@ -66,6 +66,7 @@ async def _maas_chat(ctx: Context, request: Request, *, version: str) -> Respons
     service_id = request.path_params.get("service_id")
     spec = _maas_model(ctx, str(body["model"]), service_id)
     messages = wire.normalise_all(body["messages"])
+    _check_maas_request(body, messages)
     if any(m["has_image"] for m in messages) and not spec.vision:
         raise _vllm_400(f"Model `{spec.name}` does not support image inputs.")
     requested = _maas_thinking(body, spec, version)
@@ -82,6 +83,18 @@ async def _maas_chat(ctx: Context, request: Request, *, version: str) -> Respons
     options = body.get("stream_options") or {}
     usage = ctx.quirks.usage or ("none" if options.get("include_usage") is False else "every")
     return _respond(ctx, "maas", req, body, usage, ctx.quirks.usage_details)
+
+
+def _check_maas_request(body: dict[str, Any], messages: list[dict[str, Any]]) -> None:
+    if not messages:  # D.4 ModelArts.81001 "Failed to format request body, %s is empty."
+        message = "Failed to format request body, messages is empty."
+        raise PlatformError(400, "ModelArts.81001", message)
+    max_tokens = body.get("max_tokens")
+    if isinstance(max_tokens, int) and max_tokens < 1:  # vLLM SamplingParams check (E)
+        raise _vllm_400(f"max_tokens must be at least 1, got {max_tokens}.")
+    temperature = body.get("temperature")
+    if isinstance(temperature, (int, float)) and temperature < 0:
+        raise _vllm_400(f"temperature must be non-negative, got {temperature}.")
 
 
 async def _maas_body(request: Request, version: str) -> dict[str, Any]:

@@ -142,6 +142,7 @@ class Emulator(ManagementHandle):
 
     @property
     def requests(self) -> list[RecordedRequest]:
+        """The last ``REQUEST_LOG_SIZE`` (1000) requests, oldest first."""
         return self.state.requests
 
     def add_fault(self, spec: dict[str, Any]) -> None:

@@ -22,10 +22,23 @@ class RecordedRequest:
     query: str = ""
 
 
+REQUEST_LOG_SIZE = 1000
+"""Requests kept in the log, newest last: a long-running emulator must not grow without end."""
+
+
+class RequestLog(list[RecordedRequest]):
+    """A list (tests compare and slice it) that keeps only the last ``REQUEST_LOG_SIZE``."""
+
+    def append(self, request: RecordedRequest) -> None:
+        super().append(request)
+        if len(self) > REQUEST_LOG_SIZE:
+            del self[0]
+
+
 @dataclass
 class EmulatorState:
     config: EmulatorConfig
-    requests: list[RecordedRequest] = field(default_factory=list)
+    requests: RequestLog = field(default_factory=RequestLog)
     fault_counts: dict[str, int] = field(default_factory=dict)
     _seen_prefixes: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
