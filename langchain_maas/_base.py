@@ -46,6 +46,7 @@ from maas_core import (
 )
 from maas_core.arguments import move_unknown_arguments
 from maas_core.tokens import estimate_message_tokens, estimate_tokens
+from maas_core.transport import DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_RETRY_WAIT
 
 from . import _convert
 from ._errors import to_langchain_error
@@ -104,6 +105,16 @@ class _BaseChatMaaS(BaseChatModel):
     """Seconds to wait for an answer (``None``: 300 s read, 10 s connect)."""
     max_retries: int = 2
     """Retries of 429, 5xx and connection failures (with backoff, honouring Retry-After)."""
+    max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT
+    """Seconds one call may sleep between attempts in total; past it the error is raised at
+    once with ``retry_after`` set, so you can schedule the call yourself."""
+    deadline: float | None = None
+    """Seconds the whole call may take, retries and stream included (``None``: no limit)."""
+    stream_idle_timeout: float | None = None
+    """Seconds a stream may go without an event; keep-alive comments do not count (``None``:
+    the read timeout)."""
+    max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES
+    """The largest single stream event accepted (16 MiB); a larger one fails the stream."""
     streaming: bool = False
     """Stream under the hood for ``invoke`` too."""
     stream_usage: bool = True
@@ -229,6 +240,10 @@ class _BaseChatMaaS(BaseChatModel):
             "default_headers": self.default_headers,
             "profile_overrides": self.profile_overrides,
             "think_tags": self.think_tags,
+            "max_retry_wait": self.max_retry_wait,
+            "deadline": self.deadline,
+            "stream_idle_timeout": self.stream_idle_timeout,
+            "max_event_bytes": self.max_event_bytes,
         }
 
     def _resolve_model_profile(self) -> LCModelProfile | None:

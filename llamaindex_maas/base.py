@@ -48,6 +48,7 @@ from maas_core import (
 )
 from maas_core.arguments import move_unknown_arguments
 from maas_core.endpoint import Endpoint
+from maas_core.transport import DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_RETRY_WAIT
 
 from . import _convert
 from ._convert import ChatStream
@@ -84,6 +85,22 @@ class MaaSBaseLLM(FunctionCallingLLM):
     stop: list[str] | None = Field(default=None, description="Stop sequences.")
     timeout: float | None = Field(default=None, description="Request timeout in seconds.")
     max_retries: int = Field(default=2, description="Retries of 429, 5xx and connection errors.")
+    max_retry_wait: float = Field(
+        default=DEFAULT_MAX_RETRY_WAIT,
+        description="Seconds one call may sleep between attempts in total; past it the error is "
+        "raised at once with retry_after set.",
+    )
+    deadline: float | None = Field(
+        default=None, description="Seconds the whole call may take, retries and stream included."
+    )
+    stream_idle_timeout: float | None = Field(
+        default=None,
+        description="Seconds a stream may go without an event (comments do not count); "
+        "None: the read timeout.",
+    )
+    max_event_bytes: int | None = Field(
+        default=DEFAULT_MAX_EVENT_BYTES, description="The largest single stream event accepted."
+    )
     additional_kwargs: dict[str, Any] = Field(
         default_factory=dict,
         description="Extra request parameters: ChatRequest fields, the rest go to the body.",
@@ -246,6 +263,10 @@ class MaaSBaseLLM(FunctionCallingLLM):
             "timeout": self.timeout,
             "max_retries": self.max_retries,
             "default_headers": self.default_headers,
+            "max_retry_wait": self.max_retry_wait,
+            "deadline": self.deadline,
+            "stream_idle_timeout": self.stream_idle_timeout,
+            "max_event_bytes": self.max_event_bytes,
         }
 
     def _get_client(self) -> ChatClient:

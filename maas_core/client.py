@@ -37,7 +37,12 @@ from .providers import Platform, get_platform
 from .repairs import Repair, find_repair, repair_failed
 from .stream import StreamDecoder
 from .think_tags import split_think_tags
-from .transport import AsyncTransport, Transport
+from .transport import (
+    DEFAULT_MAX_EVENT_BYTES,
+    DEFAULT_MAX_RETRY_WAIT,
+    AsyncTransport,
+    Transport,
+)
 from .types import ChatDelta, ChatRequest, ChatResult
 from .validation import check_request
 
@@ -76,10 +81,15 @@ class _BaseChatClient:
         profile_overrides: Mapping[str, Any] | None = None,
         think_tags: bool | None = None,
         auth: httpx.Auth | None = None,
-        **limits: Any,
+        max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+        deadline: float | None = None,
+        stream_idle_timeout: float | None = None,
+        max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
     ) -> None:
-        """``limits``: the transport's ``max_retry_wait``, ``deadline``, ``stream_idle_timeout``
-        and ``max_event_bytes`` (see ``maas_core.transport``)."""
+        """``max_retry_wait``: seconds one call may sleep between attempts in total (past it the
+        error is raised at once, ``retry_after`` set); ``deadline``: seconds the whole call may
+        take, or ``None``; ``stream_idle_timeout``: seconds allowed between two events (default:
+        the read timeout); ``max_event_bytes``: the largest event a stream may send."""
         self.platform = get_platform(platform)
         self.base_url = self.platform.resolve_base_url(base_url, region)
         if not self.base_url:
@@ -104,7 +114,10 @@ class _BaseChatClient:
             "secrets": (key,) if key else (),
             "auth": auth,  # Huawei IAM token / AK-SK signing (maas_core.auth), e.g. for Fabric
             "expects": "a chat completion",
-            **limits,
+            "max_retry_wait": max_retry_wait,
+            "deadline": deadline,
+            "stream_idle_timeout": stream_idle_timeout,
+            "max_event_bytes": max_event_bytes,
         }
 
     def __repr__(self) -> str:

@@ -19,6 +19,7 @@ from maas_core import (
     APITimeoutError,
     AsyncChatClient,
     ChatClient,
+    RateLimitError,
     StreamError,
     UnexpectedResponseError,
 )
@@ -163,3 +164,30 @@ def test_idle_timeout_is_a_parameter(mode):
         client = ChatClient("maas", api_key="k", base_url=srv.url, timeout=0.2,
                             stream_idle_timeout=2.0)
         assert "".join(d.content for d in client.stream(request())) == "x"
+
+
+def test_adapter_fields_reach_the_transport():
+    """The four limits are fields of the LangChain and LlamaIndex classes, and they take effect:
+    a ping-only stream ends at ``stream_idle_timeout`` (not the 300 s read timeout), an endless
+    one at ``deadline``, a long line at ``max_event_bytes``, a long Retry-After at once."""
+    from llama_index.core.llms import ChatMessage
+
+    message = [ChatMessage(role="user", content="hi")]
+    common = {"model": "DeepSeek-V3", "api_key": "sk-test"}
+    throttled = body(b'{"error": {"message": "slow down", "code": "429"}}', status=429,
+                     retry_after="20")
+    cases = [
+        (pings, {"stream_idle_timeout": 0.3, "max_retries": 0}, StreamError),
+        (events_forever, {"deadline": 0.5, "max_retries": 0}, StreamError),
+        (huge_line, {"max_event_bytes": 4096, "max_retries": 0}, StreamError),
+        (throttled, {"max_retry_wait": 5.0, "max_retries": 2}, RateLimitError),
+    ]
+    for server, limits, error in cases:
+        with serve(server) as srv:
+            lc = ChatMaaS(base_url=srv.url, **limits, **common)
+            li = MaaS(api_base=srv.url, **limits, **common)
+            for run in (lambda: list(lc.stream("hi")), lambda: list(li.stream_chat(message))):
+                start = time.monotonic()
+                with pytest.raises(error):
+                    run()
+                assert time.monotonic() - start < 3, (server, limits)
