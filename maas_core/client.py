@@ -81,12 +81,15 @@ class _BaseChatClient:
         profile_overrides: Mapping[str, Any] | None = None,
         think_tags: bool | None = None,
         auth: httpx.Auth | None = None,
+        retry_base_delay: float = 0.5,
+        retry_max_delay: float = 8.0,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         deadline: float | None = None,
         stream_idle_timeout: float | None = None,
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
     ) -> None:
-        """``max_retry_wait``: seconds one call may sleep between attempts in total (past it the
+        """``retry_base_delay`` / ``retry_max_delay``: the exponential backoff's first and largest
+        wait; ``max_retry_wait``: seconds one call may sleep between attempts in total (past it the
         error is raised at once, ``retry_after`` set); ``deadline``: seconds the whole call may
         take, or ``None``; ``stream_idle_timeout``: seconds allowed between two events (default:
         the read timeout); ``max_event_bytes``: the largest event a stream may send."""
@@ -114,6 +117,8 @@ class _BaseChatClient:
             "secrets": (key,) if key else (),
             "auth": auth,  # Huawei IAM token / AK-SK signing (maas_core.auth), e.g. for Fabric
             "expects": "a chat completion",
+            "retry_base_delay": retry_base_delay,
+            "retry_max_delay": retry_max_delay,
             "max_retry_wait": max_retry_wait,
             "deadline": deadline,
             "stream_idle_timeout": stream_idle_timeout,

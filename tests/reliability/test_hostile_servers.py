@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from functools import partial
 from typing import Any
 
 import pytest
@@ -186,8 +187,8 @@ def test_adapter_fields_reach_the_transport():
         with serve(server) as srv:
             lc = ChatMaaS(base_url=srv.url, **limits, **common)
             li = MaaS(api_base=srv.url, **limits, **common)
-            for run in (lambda: list(lc.stream("hi")), lambda: list(li.stream_chat(message))):
+            for run in (partial(lc.stream, "hi"), partial(li.stream_chat, message)):
                 start = time.monotonic()
                 with pytest.raises(error):
-                    run()
+                    list(run())
                 assert time.monotonic() - start < 3, (server, limits)
