@@ -56,6 +56,44 @@ class MissingCredentialsError(MaaSError, ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class Connection:
+    """Where a client sends its requests and what goes with each: one resolution for the chat
+    and the embedding clients (argument, then region preset, then environment, then default)."""
+
+    platform: Platform
+    base_url: str
+    headers: dict[str, str]
+    secrets: tuple[str, ...]
+
+    @classmethod
+    def resolve(
+        cls,
+        platform: str | Platform,
+        *,
+        api_key: str | None,
+        base_url: str | None,
+        region: str | None,
+        workspace: str | None,
+        default_headers: Mapping[str, str] | None,
+    ) -> Connection:
+        resolved = get_platform(platform)
+        url = resolved.resolve_base_url(base_url, region)
+        if not url:
+            raise ValueError(f"{resolved.label} has no default base URL: pass base_url=...")
+        key = resolved.resolve_api_key(api_key)
+        if not key and resolved.requires_api_key:
+            env = " or ".join(resolved.api_key_env)
+            raise MissingCredentialsError(
+                f"no API key for {resolved.label}: pass api_key=... or set {env}"
+            )
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        if workspace:
+            headers["X-DashScope-WorkSpace"] = workspace  # PROTOCOLS.md A.2
+        headers.update(default_headers or {})
+        return cls(resolved, url, headers, (key,) if key else ())
+
+
+@dataclass(frozen=True, slots=True)
 class _Call:
     model: str
     path: str
@@ -93,28 +131,19 @@ class _BaseChatClient:
         error is raised at once, ``retry_after`` set); ``deadline``: seconds the whole call may
         take, or ``None``; ``stream_idle_timeout``: seconds allowed between two events (default:
         the read timeout); ``max_event_bytes``: the largest event a stream may send."""
-        self.platform = get_platform(platform)
-        self.base_url = self.platform.resolve_base_url(base_url, region)
-        if not self.base_url:
-            raise ValueError(f"{self.platform.label} has no default base URL: pass base_url=...")
-        key = self.platform.resolve_api_key(api_key)
-        if not key and self.platform.requires_api_key:
-            env = " or ".join(self.platform.api_key_env)
-            raise MissingCredentialsError(
-                f"no API key for {self.platform.label}: pass api_key=... or set {env}"
-            )
+        connection = Connection.resolve(
+            platform, api_key=api_key, base_url=base_url, region=region, workspace=workspace,
+            default_headers=default_headers,
+        )
+        self.platform, self.base_url = connection.platform, connection.base_url
         self._profile_overrides = dict(profile_overrides or {})
         self._think_tags = think_tags
-        headers = {"Authorization": f"Bearer {key}"} if key else {}
-        if workspace:
-            headers["X-DashScope-WorkSpace"] = workspace  # PROTOCOLS.md A.2
-        headers.update(default_headers or {})
         self._transport_kwargs: dict[str, Any] = {
-            "headers": headers,
+            "headers": connection.headers,
             "timeout": timeout,
             "max_retries": max_retries,
             "provider": self.platform.label,
-            "secrets": (key,) if key else (),
+            "secrets": connection.secrets,
             "auth": auth,  # Huawei IAM token / AK-SK signing (maas_core.auth), e.g. for Fabric
             "expects": "a chat completion",
             "retry_base_delay": retry_base_delay,

@@ -23,7 +23,7 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 
-from .client import MissingCredentialsError
+from .client import Connection
 from .dialects import embeddings as embedding_wire
 from .dialects import rerank as rerank_wire
 from .embedding_profiles import (
@@ -39,7 +39,7 @@ from .embeddings import (
     plan_batches,
     plan_rerank,
 )
-from .providers import Platform, get_platform
+from .providers import Platform
 from .transport import AsyncTransport, Transport
 from .types import EmbeddingRequest, EmbeddingResult, RerankRequest, RerankResult, Usage
 
@@ -80,30 +80,21 @@ class _BaseEmbeddingClient:
         max_concurrency: int | None = None,
         auth: httpx.Auth | None = None,
     ) -> None:
-        self.platform = get_platform(platform)
-        self.base_url = self.platform.resolve_base_url(base_url, region)
-        if not self.base_url:
-            raise ValueError(f"{self.platform.label} has no default base URL: pass base_url=...")
-        key = self.platform.resolve_api_key(api_key)
-        if not key and self.platform.requires_api_key:
-            env = " or ".join(self.platform.api_key_env)
-            raise MissingCredentialsError(
-                f"no API key for {self.platform.label}: pass api_key=... or set {env}"
-            )
+        connection = Connection.resolve(
+            platform, api_key=api_key, base_url=base_url, region=region, workspace=workspace,
+            default_headers=default_headers,
+        )
+        self.platform, self.base_url = connection.platform, connection.base_url
         if max_concurrency is not None and max_concurrency < 1:
             raise ValueError(f"max_concurrency must be at least 1, got {max_concurrency}")
         self.max_concurrency = max_concurrency
         self._overrides = dict(profile_overrides or {})
-        headers = {"Authorization": f"Bearer {key}"} if key else {}
-        if workspace:
-            headers["X-DashScope-WorkSpace"] = workspace  # PROTOCOLS.md A.2
-        headers.update(default_headers or {})
         self._transport_kwargs: dict[str, Any] = {
-            "headers": headers,
+            "headers": connection.headers,
             "timeout": timeout,
             "max_retries": max_retries,
             "provider": self.platform.label,
-            "secrets": (key,) if key else (),
+            "secrets": connection.secrets,
             "auth": auth,
         }
 
