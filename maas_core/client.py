@@ -40,8 +40,8 @@ from .think_tags import split_think_tags
 from .transport import (
     DEFAULT_MAX_EVENT_BYTES,
     DEFAULT_MAX_RETRY_WAIT,
-    AsyncTransport,
-    Transport,
+    AsyncTransportOwner,
+    TransportOwner,
 )
 from .types import ChatDelta, ChatRequest, ChatResult
 from .validation import check_request
@@ -274,23 +274,14 @@ def _split_result(result: ChatResult, think_tags: bool | None) -> ChatResult:
     return dataclasses.replace(result, choices=tuple(choices))
 
 
-class ChatClient(_BaseChatClient):
+class ChatClient(_BaseChatClient, TransportOwner):
     """Synchronous client. ``http_client`` may be your own ``httpx.Client`` (left open)."""
 
     def __init__(
         self, platform: str | Platform, *, http_client: httpx.Client | None = None, **kwargs: Any
     ) -> None:
         super().__init__(platform, **kwargs)
-        self.transport = Transport(self.base_url, http_client=http_client, **self._transport_kwargs)
-
-    def close(self) -> None:
-        self.transport.close()
-
-    def __enter__(self) -> ChatClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+        self._open_transport(http_client)
 
     def chat(self, request: ChatRequest) -> ChatResult:
         request = dataclasses.replace(request, stream=False)
@@ -370,7 +361,7 @@ class ChatClient(_BaseChatClient):
             events.close()
 
 
-class AsyncChatClient(_BaseChatClient):
+class AsyncChatClient(_BaseChatClient, AsyncTransportOwner):
     """Asynchronous client. ``http_client`` may be your own ``httpx.AsyncClient`` (left open)."""
 
     def __init__(
@@ -381,18 +372,7 @@ class AsyncChatClient(_BaseChatClient):
         **kwargs: Any,
     ) -> None:
         super().__init__(platform, **kwargs)
-        self.transport = AsyncTransport(
-            self.base_url, http_client=http_client, **self._transport_kwargs
-        )
-
-    async def aclose(self) -> None:
-        await self.transport.aclose()
-
-    async def __aenter__(self) -> AsyncChatClient:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
+        self._open_transport(http_client)
 
     async def chat(self, request: ChatRequest) -> ChatResult:
         request = dataclasses.replace(request, stream=False)

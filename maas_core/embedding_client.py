@@ -40,7 +40,7 @@ from .embeddings import (
     plan_rerank,
 )
 from .providers import Platform
-from .transport import AsyncTransport, Transport
+from .transport import AsyncTransport, AsyncTransportOwner, Transport, TransportOwner
 from .types import EmbeddingRequest, EmbeddingResult, RerankRequest, RerankResult, Usage
 
 __all__ = ["AsyncEmbeddingClient", "EmbeddingClient"]
@@ -187,7 +187,7 @@ def _empty_rerank(request: RerankRequest) -> RerankResult:
     return RerankResult((), Usage(), request.model)
 
 
-class EmbeddingClient(_BaseEmbeddingClient):
+class EmbeddingClient(_BaseEmbeddingClient, TransportOwner):
     """Synchronous client; batches run on up to ``max_concurrency`` threads.
 
     ``http_client`` may be your own ``httpx.Client`` (left open).
@@ -197,16 +197,7 @@ class EmbeddingClient(_BaseEmbeddingClient):
         self, platform: str | Platform, *, http_client: httpx.Client | None = None, **kwargs: Any
     ) -> None:
         super().__init__(platform, **kwargs)
-        self.transport = Transport(self.base_url, http_client=http_client, **self._transport_kwargs)
-
-    def close(self) -> None:
-        self.transport.close()
-
-    def __enter__(self) -> EmbeddingClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+        self._open_transport(http_client)
 
     def embed(self, request: EmbeddingRequest) -> EmbeddingResult:
         """One vector per text, in order; inputs larger than a request are split."""
@@ -238,7 +229,7 @@ class EmbeddingClient(_BaseEmbeddingClient):
         return batch.parse(_decode(self.transport, response))
 
 
-class AsyncEmbeddingClient(_BaseEmbeddingClient):
+class AsyncEmbeddingClient(_BaseEmbeddingClient, AsyncTransportOwner):
     """Asynchronous client; batches run as up to ``max_concurrency`` tasks.
 
     ``http_client`` may be your own ``httpx.AsyncClient`` (left open).
@@ -252,18 +243,7 @@ class AsyncEmbeddingClient(_BaseEmbeddingClient):
         **kwargs: Any,
     ) -> None:
         super().__init__(platform, **kwargs)
-        self.transport = AsyncTransport(
-            self.base_url, http_client=http_client, **self._transport_kwargs
-        )
-
-    async def aclose(self) -> None:
-        await self.transport.aclose()
-
-    async def __aenter__(self) -> AsyncEmbeddingClient:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
+        self._open_transport(http_client)
 
     async def embed(self, request: EmbeddingRequest) -> EmbeddingResult:
         spans, concurrency = self._embedding_plan(request)

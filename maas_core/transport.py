@@ -28,7 +28,7 @@ from collections.abc import (
     Generator,
     Mapping,
 )
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from httpx_sse import ServerSentEvent
@@ -519,3 +519,53 @@ def _body_too_slow(response: httpx.Response) -> httpx.ReadTimeout:
         "the body did not arrive within the idle timeout or the call's deadline",
         request=response.request,
     )
+
+
+_Owner = TypeVar("_Owner", bound="TransportOwner")
+_AsyncOwner = TypeVar("_AsyncOwner", bound="AsyncTransportOwner")
+
+
+class TransportOwner:
+    """A client that sends through one ``Transport`` it opens: ``close()`` and ``with``.
+
+    The chat and the embedding clients share this shell (and its async twin below), as httpx's
+    ``Client`` and ``AsyncClient`` share theirs.
+    """
+
+    base_url: str
+    transport: Transport
+    _transport_kwargs: dict[str, Any]
+
+    def _open_transport(self, http_client: httpx.Client | None) -> None:
+        self.transport = Transport(self.base_url, http_client=http_client, **self._transport_kwargs)
+
+    def close(self) -> None:
+        self.transport.close()
+
+    def __enter__(self: _Owner) -> _Owner:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class AsyncTransportOwner:
+    """The async twin of ``TransportOwner``: ``aclose()`` and ``async with``."""
+
+    base_url: str
+    transport: AsyncTransport
+    _transport_kwargs: dict[str, Any]
+
+    def _open_transport(self, http_client: httpx.AsyncClient | None) -> None:
+        self.transport = AsyncTransport(
+            self.base_url, http_client=http_client, **self._transport_kwargs
+        )
+
+    async def aclose(self) -> None:
+        await self.transport.aclose()
+
+    async def __aenter__(self: _AsyncOwner) -> _AsyncOwner:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
