@@ -15,10 +15,10 @@ from typing import Any
 
 import httpx
 
-from ..auth import dashscope_auth
 from ..profiles import get_profile, remember_catalogue
 from ..providers import DASHSCOPE
 from ._base import AsyncDriver, Call, Page, Paged, SyncDriver, json_object
+from .dashscope import DashScopeAPIBase
 from .records import DashScopeModel
 
 __all__ = ["AsyncDashScopeModels", "DashScopeModels", "catalogue_facts"]
@@ -67,25 +67,7 @@ def _first_page(payload: Any, call: Call) -> Page[DashScopeModel]:
     return Page(_parse(payload, call).items)
 
 
-class _CatalogueBase:
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        workspace: str | None = None,
-        base_url: str | None = None,
-        region: str | None = None,
-        auth: httpx.Auth | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int = 2,
-    ) -> None:
-        self.base_url = DASHSCOPE.resolve_base_url(base_url, region)
-        self.auth = auth or dashscope_auth(api_key, workspace)
-        self._options: dict[str, Any] = {"timeout": timeout, "max_retries": max_retries}
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
-
+class _CatalogueBase(DashScopeAPIBase):
     def _list(self, page_size: int, model: str | None = None) -> Paged[DashScopeModel]:
         params: dict[str, Any] = {"page_no": 1, "page_size": page_size}
         if model is None:

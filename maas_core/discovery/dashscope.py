@@ -73,7 +73,10 @@ def _ptu(ptu_capacity: dict[str, int] | None) -> dict[str, Any]:
     return {"ptu_capacity": dict(ptu_capacity)} if ptu_capacity else {}
 
 
-class _DeploymentsBase:
+class DashScopeAPIBase:
+    """Where and how a DashScope management client calls: the native base URL (argument, region,
+    environment, default) and the key plus workspace as one ``httpx.Auth``."""
+
     def __init__(
         self,
         *,
@@ -93,6 +96,8 @@ class _DeploymentsBase:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, workspace={self.workspace!r})"
 
+
+class _DeploymentsBase(DashScopeAPIBase):
     def generation_base_url(self, protocol: Literal["native", "compatible"] = "native") -> str:
         """The inference base of the same region/workspace: native root or compatible mode."""
         if protocol == "native":
